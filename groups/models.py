@@ -1,0 +1,266 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from rmp_portal.text import search_key
+
+# The programme started forming groups in 2010; earlier dates need an admin's override.
+PROGRAMME_START = datetime.date(2010, 1, 1)
+
+
+class ReferenceName(models.Model):
+    """A reference record named in the three UI languages; `name` is the English one."""
+
+    name = models.CharField(_("name (English)"), max_length=120)
+    name_ru = models.CharField(_("name (Russian)"), max_length=120, blank=True)
+    name_tg = models.CharField(_("name (Tajik)"), max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        language = (get_language() or "en")[:2]
+        return getattr(self, f"name_{language}", "") or self.name
+
+
+class Province(ReferenceName):
+    code = models.CharField(_("code"), max_length=2, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+
+class District(ReferenceName):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("district")
+        CITY = "city", _("city")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.DISTRICT)
+    former_names = models.CharField(
+        _("former names"),
+        max_length=255,
+        blank=True,
+        help_text=_("Earlier names, separated by semicolons (e.g. Ghonchi)."),
+    )
+    search_key = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["province__code", "name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "name"], name="district_name_unique_in_province"
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        # The key is derived from the names alone, so it is refreshed whenever they change.
+        self.search_key = search_key(self.name, self.name_ru, self.name_tg, self.former_names)
+        super().save(*args, **kwargs)
+
+
+class Jamoat(ReferenceName):
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="jamoats", verbose_name=_("district")
+    )
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jamoat")
+        verbose_name_plural = _("jamoats")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name"], name="jamoat_name_unique_in_district"
+            ),
+        ]
+
+    def clean(self) -> None:
+        # The database refuses this too (trigger in migration 0003); here it gets a message.
+        if (
+            self.pk
+            and self.district_id
+            and self.groups.exclude(district_id=self.district_id).exists()
+        ):
+            raise ValidationError(
+                {
+                    "district": _(
+                        "Self-help groups in this jamoat are registered in another district: "
+                        "the jamoat cannot be moved away from them."
+                    )
+                }
+            )
+
+
+class ActivityType(ReferenceName):
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="activity_type_name_unique"),
+        ]
+
+
+class GroupCodeCounter(models.Model):
+    """The last registry number given out per province. Numbers only ever go up, so a
+    code is never reused, even if an admin deletes a group."""
+
+    province = models.OneToOneField(Province, on_delete=models.PROTECT, primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("group code counter")
+        verbose_name_plural = _("group code counters")
+
+    def __str__(self) -> str:
+        return f"{self.province.code}: {self.last_number}"
+
+    @classmethod
+    def next_code(cls, province: Province) -> str:
+        with transaction.atomic():
+            counter, _created = cls.objects.select_for_update().get_or_create(province=province)
+            counter.last_number += 1
+            counter.save(update_fields=["last_number"])
+        return f"{province.code}-{counter.last_number:04d}"
+
+
+class Tracked(models.Model):
+    """Who created and last changed a record, and when."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SelfHelpGroup(Tracked):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        INACTIVE = "inactive", _("inactive")
+        DISSOLVED = "dissolved", _("dissolved")
+
+    code = models.CharField(_("registry code"), max_length=12, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=150)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="groups", verbose_name=_("district")
+    )
+    jamoat = models.ForeignKey(
+        Jamoat,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("jamoat"),
+    )
+    village = models.CharField(_("village"), max_length=120, blank=True)
+    established_on = models.DateField(_("established on"))
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+    activities = models.ManyToManyField(
+        ActivityType, blank=True, related_name="groups", verbose_name=_("activities")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    search_key = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(m2m_fields=[activities])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("self-help group")
+        verbose_name_plural = _("self-help groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "inactive", "dissolved"]),
+                name="group_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="dissolved") & Q(dissolved_on__isnull=False))
+                | (~Q(status="dissolved") & Q(dissolved_on__isnull=True)),
+                name="group_dissolved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("established_on")),
+                name="group_dissolved_not_before_established",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["district", "status"], name="group_district_status_idx"),
+            models.Index(fields=["status", "established_on"], name="group_status_estab_idx"),
+            models.Index(fields=["name"], name="group_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        # The registry code is generated like a primary key: once, from the counter.
+        if not self.code:
+            self.code = GroupCodeCounter.next_code(self.district.province)
+        self.search_key = search_key(self.code, self.name, self.village)
+        super().save(*args, **kwargs)
+
+    # An admin may set this (Django admin's override box) to accept a date before 2010.
+    allow_date_before_programme = False
+
+    def clean(self) -> None:
+        errors = {}
+        if self.jamoat_id and self.district_id and self.jamoat.district_id != self.district_id:
+            errors["jamoat"] = _("This jamoat is not in the district %(district)s.") % {
+                "district": self.district
+            }
+        if self.established_on:
+            if self.established_on > timezone.localdate():
+                errors["established_on"] = _(
+                    "The date a group was established cannot be in the future."
+                )
+            elif self.established_on < PROGRAMME_START and not self.allow_date_before_programme:
+                errors["established_on"] = _(
+                    "The programme started in 2010: a group cannot be established before "
+                    "1 January 2010 (an admin can override this)."
+                )
+        if self.status == self.Status.DISSOLVED and not self.dissolved_on:
+            errors["dissolved_on"] = _("Give the date the group was dissolved.")
+        if self.status != self.Status.DISSOLVED and self.dissolved_on:
+            errors["dissolved_on"] = _("Only a dissolved group has a date of dissolution.")
+        if self.dissolved_on and self.established_on and self.dissolved_on < self.established_on:
+            errors["dissolved_on"] = _("A group cannot be dissolved before it was established.")
+        if errors:
+            raise ValidationError(errors)

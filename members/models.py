@@ -1,0 +1,181 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from groups.models import SelfHelpGroup, Tracked
+from rmp_portal.text import phone_key, search_key
+
+MIN_AGE = 14
+MAX_AGE = 100
+
+
+class MemberQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(left_on__isnull=True)
+
+    def current_on(self, day):
+        """Members of their group on `day`: joined by then and not yet left."""
+        return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+class Member(Tracked):
+    """A person's membership of one group. Leaving keeps the record (left_on is set)."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("female")
+        MALE = "M", _("male")
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("leader")
+        DEPUTY = "deputy", _("deputy")
+        TREASURER = "treasurer", _("treasurer")
+        MEMBER = "member", _("member")
+
+    class MigrationLink(models.TextChoices):
+        MIGRANT_FAMILY = "migrant_family", _("relative of a labour migrant abroad")
+        RETURNEE = "returnee", _("returned migrant")
+        MIGRANT = "migrant", _("labour migrant")
+        NONE = "none", _("none")
+
+    group = models.ForeignKey(
+        SelfHelpGroup, on_delete=models.PROTECT, related_name="members", verbose_name=_("group")
+    )
+    surname = models.CharField(_("surname"), max_length=80)
+    given_name = models.CharField(_("given name"), max_length=80)
+    patronymic = models.CharField(_("patronymic"), max_length=80, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    head_of_household = models.BooleanField(_("head of household"), default=False)
+    migration_link = models.CharField(
+        _("migration link"), max_length=16, choices=MigrationLink, default=MigrationLink.NONE
+    )
+    skills = models.TextField(_("skills and professional interests"), blank=True)
+    transferred_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transferred_to",
+        verbose_name=_("transferred from"),
+    )
+    search_key = models.TextField(editable=False, default="")
+    phone_digits = models.CharField(max_length=32, editable=False, default="", blank=True)
+
+    history = HistoricalRecords()
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["surname", "given_name", "id"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.CheckConstraint(condition=Q(sex__in=["F", "M"]), name="member_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=["leader", "deputy", "treasurer", "member"]),
+                name="member_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(migration_link__in=["migrant_family", "returnee", "migrant", "none"]),
+                name="member_migration_link_valid",
+            ),
+            # Self-help groups are female-led: a man is never a leader.
+            models.CheckConstraint(
+                condition=~Q(role="leader", sex="M"), name="member_leader_is_a_woman"
+            ),
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(role="leader", left_on__isnull=True),
+                name="member_one_current_leader_per_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="member_left_not_before_joined",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="member_birth_year_plausible",
+            ),
+        ]
+        # Measured at national scale (1,000,000 members): docs/performance.md.
+        indexes = [
+            # A group's current members, and the dashboards' counts of members by sex and
+            # date, read from the index alone (index-only scans).
+            models.Index(
+                fields=["group", "left_on", "sex", "joined_on"], name="member_group_counts_idx"
+            ),
+            # Groups with a man among their members on a date (dashboards, `has_men`).
+            models.Index(
+                fields=["sex", "left_on", "joined_on", "group"], name="member_sex_counts_idx"
+            ),
+            # Groups with a leader on a date (dashboards, `needs_leader`): 10% of the rows.
+            models.Index(
+                fields=["group", "joined_on", "left_on"],
+                condition=Q(role="leader"),
+                name="member_leader_dates_idx",
+            ),
+            # The registry's default order (and the admin's): a page is read off the index.
+            models.Index(fields=["surname", "given_name", "id"], name="member_name_idx"),
+            models.Index(fields=["joined_on"], name="member_joined_idx"),
+            models.Index(fields=["left_on"], name="member_left_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+    def save(self, *args, **kwargs):
+        self.search_key = search_key(self.surname, self.given_name, self.patronymic)
+        self.phone_digits = phone_key(self.phone)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors = {}
+        today = timezone.localdate()
+        if self.role == self.Role.LEADER and self.sex == self.Sex.MALE:
+            errors["role"] = _("Self-help groups are led by women: a man cannot be the leader.")
+        if self.joined_on and self.joined_on > today:
+            errors["joined_on"] = _("The date of joining cannot be in the future.")
+        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+            errors["left_on"] = _("A member cannot leave before the date they joined.")
+        if self.birth_year is not None:
+            age = today.year - self.birth_year
+            if not MIN_AGE <= age <= MAX_AGE:
+                errors["birth_year"] = _(
+                    "A member must be between %(min)d and %(max)d years old "
+                    "(born %(first)d–%(last)d)."
+                ) % {
+                    "min": MIN_AGE,
+                    "max": MAX_AGE,
+                    "first": today.year - MAX_AGE,
+                    "last": today.year - MIN_AGE,
+                }
+        if (
+            self.role == self.Role.LEADER
+            and self.left_on is None
+            and self.group_id
+            and Member.objects.filter(group_id=self.group_id, role=self.Role.LEADER)
+            .current()
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors.setdefault(
+                "role",
+                _("This group already has a current leader. Make this member leader instead."),
+            )
+        if errors:
+            raise ValidationError(errors)

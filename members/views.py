@@ -1,0 +1,275 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as __
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from members import selectors, services
+from members.filters import MemberFilter
+from members.forms import LeaveForm, MemberCreateForm, MemberForm, TransferForm, open_groups
+from members.models import Member
+from rmp_portal import access
+from rmp_portal.concurrency import STALE_MESSAGE, StaleEdit
+from rmp_portal.history import history_entries
+from rmp_portal.registry import Column, RegistryExportMixin, RegistryListView
+
+
+def _count(n: int) -> str:
+    return ngettext("%(count)s member", "%(count)s members", n) % {
+        "count": number_format(n, force_grouping=True)
+    }
+
+
+def _name(m: Member) -> str:
+    return f"{m.surname} {m.given_name}"
+
+
+class MemberListView(RegistryListView):
+    title = _("Members")
+    filterset_class = MemberFilter
+    row_template = "members/_row.html"
+    template_name = "members/list.html"
+    export_name = "members"
+    export_url_name = "members:export"
+    default_sort = "name"
+    district_path = "group__district_id"
+    count_label = staticmethod(_count)
+    columns = [
+        Column("name", _("Name"), _name, "surname"),
+        Column("sex", _("Sex"), lambda m: m.get_sex_display(), "sex"),
+        Column("group", _("Group"), lambda m: m.group.code, "group__code"),
+        Column("district", _("District"), lambda m: str(m.group.district), "group__district__name"),
+        Column("role", _("Role"), lambda m: m.get_role_display(), "role"),
+        Column("joined", _("Joined"), lambda m: m.joined_on, "joined_on"),
+        Column("left", _("Left"), lambda m: m.left_on, "left_on"),
+        Column(
+            "migration",
+            _("Migration link"),
+            lambda m: m.get_migration_link_display(),
+            "migration_link",
+        ),
+        Column("group_name", _("Group name"), lambda m: m.group.name, in_table=False),
+        Column("province", _("Province"), lambda m: str(m.group.district.province), in_table=False),
+        Column(
+            "patronymic", _("Patronymic"), lambda m: m.patronymic, personal=True, in_table=False
+        ),
+        Column(
+            "birth_year", _("Birth year"), lambda m: m.birth_year, personal=True, in_table=False
+        ),
+        Column("phone", _("Phone"), lambda m: m.phone, personal=True, in_table=False),
+        Column(
+            "head_of_household",
+            _("Head of household"),
+            lambda m: m.head_of_household,
+            in_table=False,
+        ),
+        Column(
+            "skills", _("Skills and professional interests"), lambda m: m.skills, in_table=False
+        ),
+    ]
+
+    def base_queryset(self):
+        return selectors.member_registry(user=self.request.user, as_of=self.as_of())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = context["scope"]
+        rows = list(context["object_list"])
+        for member in rows:
+            member.personal_ok = scope.may_see_personal_data(member.group.district_id)
+        context["object_list"] = rows
+        return context
+
+
+class MemberExportView(RegistryExportMixin, MemberListView):
+    pass
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's errors on the form's fields where it has them, above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, field_errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, field_errors)
+
+
+def _detail(request, member: Member, *, leave_form=None, transfer_form=None, status=200):
+    scope = access.scope_for(request.user)
+    can_edit = scope.may_edit_district(member.group.district_id)
+    personal = scope.may_see_personal_data(member.group.district_id)
+    context = {
+        "member": member,
+        "group": member.group,
+        "personal": personal,
+        "can_edit": can_edit,
+        "history": selectors.member_history(member=member),
+        # Every field's changes; the role timeline above (`history`) summarises them.
+        "change_history": history_entries(
+            member, hidden=() if personal else access.PERSONAL_FIELDS
+        ),
+        "transferred_to": selectors.transfers_to(user=request.user, member=member),
+        "transferred_from_visible": member.transferred_from_id is not None
+        and access.members_visible(request.user).filter(pk=member.transferred_from_id).exists(),
+    }
+    if can_edit and member.is_current:
+        context["leave_form"] = leave_form or LeaveForm()
+        context["transfer_form"] = transfer_form or TransferForm(member=member, user=request.user)
+    return render(request, "members/detail.html", context, status=status)
+
+
+def member_detail(request, pk: int):
+    return _detail(request, selectors.member_detail(user=request.user, pk=pk))
+
+
+def member_create(request):
+    if not access.scope_for(request.user).can_edit:
+        return render(request, "403.html", status=403)
+    initial = {}
+    if code := request.GET.get("group"):
+        group = open_groups(request.user).filter(code=code).first()
+        if group is None:
+            raise Http404
+        initial["group"] = group
+    offer_confirm = bool(request.POST.get("confirm_not_duplicate"))
+    form = MemberCreateForm(
+        request.POST or None, user=request.user, initial=initial, offer_confirm=offer_confirm
+    )
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = selectors.possible_duplicates(
+            user=request.user,
+            surname=data["surname"],
+            given_name=data["given_name"],
+            birth_year=data["birth_year"],
+            phone=data["phone"],
+        )
+        if duplicates and not data.get("confirm_not_duplicate"):
+            form = MemberCreateForm(request.POST, user=request.user, offer_confirm=True)
+            form.is_valid()
+            form.add_error(
+                "confirm_not_duplicate",
+                _("Check the possible duplicates above; tick this box if this is someone else."),
+            )
+        else:
+            try:
+                member = services.member_create(user=request.user, data=data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    __("%(name)s was added to the group %(code)s.")
+                    % {"name": _name(member), "code": member.group.code},
+                )
+                return redirect("groups:detail", code=member.group.code)
+    context = {
+        "form": form,
+        "creating": True,
+        "duplicates": duplicates,
+        "duplicates_elsewhere": sum(1 for d in duplicates if d.member is None),
+        "group": initial.get("group"),
+    }
+    return render(request, "members/form.html", context)
+
+
+def member_edit(request, pk: int):
+    member = selectors.member_editable(user=request.user, pk=pk)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    changes = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(
+                member=member,
+                user=request.user,
+                data=form.cleaned_data,
+                version=form.cleaned_data.get("version"),
+            )
+        except StaleEdit as stale:
+            changes = stale.changes
+            messages.error(request, STALE_MESSAGE)
+            form = MemberForm(instance=stale.current, user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, __("%(name)s saved.") % {"name": _name(member)})
+            return redirect("members:detail", pk=member.pk)
+    context = {"form": form, "member": member, "creating": False, "stale_changes": changes}
+    return render(request, "members/form.html", context)
+
+
+@require_POST
+def member_leave(request, pk: int):
+    member = selectors.member_editable(user=request.user, pk=pk)
+    form = LeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            member = services.member_leave(
+                member=member, user=request.user, left_on=form.cleaned_data["left_on"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            text = __("%(name)s left the group %(code)s on %(date)s.") % {
+                "name": _name(member),
+                "code": member.group.code,
+                "date": date_format(member.left_on, "SHORT_DATE_FORMAT"),
+            }
+            if member.role == Member.Role.LEADER:
+                text += " " + __("The group now needs a leader.")
+            messages.success(request, text)
+            return redirect("groups:detail", code=member.group.code)
+    return _detail(request, member, leave_form=form)
+
+
+@require_POST
+def member_make_leader(request, pk: int):
+    member = selectors.member_editable(user=request.user, pk=pk)
+    try:
+        member, previous = services.member_make_leader(member=member, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        text = __("%(name)s is now the leader of %(code)s.") % {
+            "name": _name(member),
+            "code": member.group.code,
+        }
+        for former in previous:
+            text += " " + __("%(name)s is now a member.") % {"name": _name(former)}
+        messages.success(request, text)
+    return redirect("groups:detail", code=member.group.code)
+
+
+@require_POST
+def member_transfer(request, pk: int):
+    member = selectors.member_editable(user=request.user, pk=pk)
+    form = TransferForm(request.POST, member=member, user=request.user)
+    if form.is_valid():
+        try:
+            moved = services.member_transfer(
+                member=member,
+                user=request.user,
+                to_group=form.cleaned_data["to_group"],
+                on_date=form.cleaned_data["on_date"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            text = __("%(name)s was transferred to %(code)s on %(date)s.") % {
+                "name": _name(moved),
+                "code": moved.group.code,
+                "date": date_format(moved.joined_on, "SHORT_DATE_FORMAT"),
+            }
+            if member.role == Member.Role.LEADER:
+                text += " " + __("The group %(code)s now needs a leader.") % {
+                    "code": member.group.code
+                }
+            messages.success(request, text)
+            return redirect("groups:detail", code=member.group.code)
+    return _detail(request, member, transfer_form=form)

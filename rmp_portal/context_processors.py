@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from rmp_portal.access import scope_for
+from rmp_portal.quality import may_read as may_read_quality
+
+NAV = [
+    ("home", _("Dashboard"), "/provinces/"),
+    ("groups:list", _("Groups"), "/groups/"),
+    ("members:list", _("Members"), "/members/"),
+    ("cooperatives:list", _("Cooperatives"), "/cooperatives/"),
+    ("initiatives:list", _("Initiatives"), "/initiatives/"),
+    ("support:list", _("Support"), "/support/"),
+]
+
+ROLE_LABELS = {
+    "admin": _("Administrator"),
+    "field_officer": _("Field officer"),
+    "manager": _("Manager"),
+    "": _("No role assigned"),
+}
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"LANGUAGES": settings.LANGUAGES}
+    scope = scope_for(user)
+    nav = []
+    for name, label, prefix in NAV:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url or request.path.startswith(prefix)
+        nav.append({"url": url, "label": label, "active": active})
+    if may_read_quality(user):
+        url = reverse("data_quality")
+        nav.append({"url": url, "label": _("Data quality"), "active": request.path == url})
+    if user.is_staff:
+        nav.append({"url": reverse("admin:index"), "label": _("Admin"), "active": False})
+    return {
+        "LANGUAGES": settings.LANGUAGES,
+        "portal_scope": scope,
+        "portal_nav": nav,
+        "portal_role_label": ROLE_LABELS.get(scope.role, ""),
+    }

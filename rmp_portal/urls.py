@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from rmp_portal import health, quality_views, views
+
+# Only sign-in, the health check and static files are served without login (the rest is
+# guarded by LoginRequiredMiddleware). There is no self-service password reset: admins reset
+# passwords, because field offices often share one e-mail address.
+accounts = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("export/<slug:table>.<slug:fmt>", views.dashboard_export, name="home_export"),
+    path("provinces/<str:code>/", views.province_dashboard, name="province_dashboard"),
+    path(
+        "provinces/<str:code>/export/<slug:table>.<slug:fmt>",
+        views.dashboard_export,
+        name="province_export",
+    ),
+    path("data-quality/", quality_views.data_quality, name="data_quality"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/", include(accounts)),
+    # The language can be chosen on the sign-in page too; it reveals nothing.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("groups/", include("groups.urls")),
+    path("members/", include("members.urls")),
+    path("cooperatives/", include("cooperatives.urls")),
+    path("initiatives/", include("initiatives.urls")),
+    path("support/", include("initiatives.support_urls")),
+    path("admin/", admin.site.urls),
+]
