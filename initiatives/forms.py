@@ -64,12 +64,10 @@ class InitiativeForm(VersionedFormMixin, forms.ModelForm):
         candidates = selectors.participant_candidates(owner)
         if self.instance.pk:
             del self.fields["status"]
-            existing = self.instance.participants.values("pk")
+            ids = set(candidates.values_list("pk", flat=True))
+            ids |= set(self.instance.participants.values_list("pk", flat=True))
             candidates = (
-                (
-                    Member.objects.filter(pk__in=candidates.values("pk"))
-                    | Member.objects.filter(pk__in=existing)
-                )
+                Member.objects.filter(pk__in=sorted(ids))
                 .select_related("group")
                 .order_by("group__code", "surname", "given_name", "pk")
             )

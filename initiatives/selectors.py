@@ -215,10 +215,14 @@ def owner_groups(owner: SelfHelpGroup | Cooperative) -> QuerySet[SelfHelpGroup]:
 
 
 def participant_candidates(owner: SelfHelpGroup | Cooperative) -> QuerySet[Member]:
-    """Current members of the owner's group(s)."""
+    """Current members of the owner's group(s).
+
+    The group ids are read first (a handful): nested in the members query, PostgreSQL without
+    fresh statistics could re-run the subquery for every member."""
+    group_ids = list(owner_groups(owner).values_list("pk", flat=True))
     return (
         Member.objects.current()
-        .filter(group__in=owner_groups(owner))
+        .filter(group_id__in=group_ids)
         .select_related("group")
         .order_by("group__code", "surname", "given_name", "pk")
     )

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 
 from rmp_portal import demo
 
@@ -28,10 +27,6 @@ class Command(BaseCommand):
                 "accounts with a published password. Run it with --force if you really mean it."
             )
         summary = demo.load()
-        if summary.loaded and connection.vendor == "postgresql":
-            # Fresh statistics, so the planner knows the tables are no longer empty.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         if summary.accounts_created:
             self.stdout.write(
                 f"Demo accounts created: {', '.join(summary.accounts_created)} "
