@@ -4,17 +4,32 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
-from groups.models import ActivityType, District, Jamoat, Province, SelfHelpGroup
+from groups.models import (
+    ActivityType,
+    District,
+    Jamoat,
+    Province,
+    ReferenceName,
+    SelfHelpGroup,
+    localized_name_order,
+)
 from groups.selectors import current_leaders, current_members, current_memberships, existing_on
 from members.models import Member
 from rmp_portal import access
+from rmp_portal.registry import CappedSelect
 from rmp_portal.text import search_key
 
 YES_NO = (("yes", _("yes")), ("no", _("no")))
 
 
 class DateInput(forms.DateInput):
+    """A date picker. Its value is always ISO (what <input type="date"> shows and sends),
+    never the language's format (24.11.2026), which the picker would take for empty."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class DateRangeInput(django_filters.widgets.DateRangeWidget):
@@ -45,6 +60,19 @@ def scope_geography_filters(filterset, user) -> None:
     if chosen in province_ids:
         districts = districts.filter(province_id=int(chosen))
     filterset.filters["district"].queryset = districts
+    order_reference_choices(filterset)
+
+
+def order_reference_choices(filterset) -> None:
+    """Districts, jamoats, activity types and topics listed in the alphabetical order of the
+    current language's names (their models order by the English name)."""
+    for name, filter_ in filterset.filters.items():
+        queryset = getattr(filter_, "queryset", None)
+        model = getattr(queryset, "model", None)
+        if model is None or not issubclass(model, ReferenceName) or model is Province:
+            continue
+        first = ("province__code",) if model is District else ()
+        filterset.filters[name].queryset = localized_name_order(queryset, *first)
 
 
 def search_tokens(value: str) -> list[str]:
@@ -86,7 +114,10 @@ class GroupFilter(ReportingDateMixin):
         choices=YES_NO, method="filter_in_cooperative", label=_("In a cooperative")
     )
     cooperative = django_filters.ModelChoiceFilter(
-        queryset=Cooperative.objects.none(), method="filter_cooperative", label=_("Cooperative")
+        queryset=Cooperative.objects.none(),
+        method="filter_cooperative",
+        label=_("Cooperative"),
+        widget=CappedSelect,  # 5,000 cooperatives at national scale
     )
     established = django_filters.DateFromToRangeFilter(
         field_name="established_on",
@@ -107,10 +138,10 @@ class GroupFilter(ReportingDateMixin):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = request.user
-        scope_geography_filters(self, user)
         self.filters["jamoat"].queryset = Jamoat.objects.filter(
             district__in=access.districts_visible(user)
         ).select_related("district")
+        scope_geography_filters(self, user)
         self.filters["cooperative"].queryset = access.cooperatives_visible(user)
 
     def filter_queryset(self, queryset):

@@ -3,7 +3,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,18 @@ from rmp_portal.text import search_key
 
 # The programme started forming groups in 2010; earlier dates need an admin's override.
 PROGRAMME_START = datetime.date(2010, 1, 1)
+
+
+_NAME_FALLBACKS = {"ru": ("name_ru", "name_tg"), "tg": ("name_tg", "name_ru")}
+
+
+def localized_name_order(queryset, *first: str):
+    """`queryset` of a ReferenceName model sorted by the name shown in the current language
+    (after the `first` fields), so that choices read in alphabetical order in Russian and
+    Tajik too."""
+    language = (get_language() or "en")[:2]
+    names = [NullIf(F(field), Value("")) for field in _NAME_FALLBACKS.get(language, ())]
+    return queryset.order_by(*first, Coalesce(*names, F("name")) if names else "name")
 
 
 class ReferenceName(models.Model):
@@ -30,8 +43,14 @@ class ReferenceName(models.Model):
 
     @property
     def localized_name(self) -> str:
+        """The name in the current language. A Russian or Tajik reader without a name in
+        their language gets the other Cyrillic one before the English: most jamoats have
+        only a Tajik name, which a Russian reader in Tajikistan reads as it is written."""
         language = (get_language() or "en")[:2]
-        return getattr(self, f"name_{language}", "") or self.name
+        for field in _NAME_FALLBACKS.get(language, ()):
+            if value := getattr(self, field):
+                return value
+        return self.name
 
 
 class Province(ReferenceName):

@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext as __
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from members import selectors, services
@@ -39,6 +38,8 @@ class MemberListView(RegistryListView):
     default_sort = "name"
     district_path = "group__district_id"
     count_label = staticmethod(_count)
+    search_counts_with_page = True  # rmp_portal.registry: one pass over a search's matches
+    export_plain_rows = True  # rmp_portal.registry: the columns read fields only
     columns = [
         Column("name", _("Name"), _name, "surname"),
         Column("sex", _("Sex"), lambda m: m.get_sex_display(), "sex"),
@@ -165,7 +166,7 @@ def member_create(request):
             else:
                 messages.success(
                     request,
-                    __("%(name)s was added to the group %(code)s.")
+                    gettext("%(name)s was added to the group %(code)s.")
                     % {"name": _name(member), "code": member.group.code},
                 )
                 return redirect("groups:detail", code=member.group.code)
@@ -198,7 +199,7 @@ def member_edit(request, pk: int):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, __("%(name)s saved.") % {"name": _name(member)})
+            messages.success(request, gettext("%(name)s saved.") % {"name": _name(member)})
             return redirect("members:detail", pk=member.pk)
     context = {"form": form, "member": member, "creating": False, "stale_changes": changes}
     return render(request, "members/form.html", context)
@@ -216,13 +217,13 @@ def member_leave(request, pk: int):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            text = __("%(name)s left the group %(code)s on %(date)s.") % {
+            text = gettext("%(name)s left the group %(code)s on %(date)s.") % {
                 "name": _name(member),
                 "code": member.group.code,
                 "date": date_format(member.left_on, "SHORT_DATE_FORMAT"),
             }
             if member.role == Member.Role.LEADER:
-                text += " " + __("The group now needs a leader.")
+                text += " " + gettext("The group now needs a leader.")
             messages.success(request, text)
             return redirect("groups:detail", code=member.group.code)
     return _detail(request, member, leave_form=form)
@@ -236,12 +237,12 @@ def member_make_leader(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        text = __("%(name)s is now the leader of %(code)s.") % {
+        text = gettext("%(name)s is now the leader of %(code)s.") % {
             "name": _name(member),
             "code": member.group.code,
         }
         for former in previous:
-            text += " " + __("%(name)s is now a member.") % {"name": _name(former)}
+            text += " " + gettext("%(name)s is now a member.") % {"name": _name(former)}
         messages.success(request, text)
     return redirect("groups:detail", code=member.group.code)
 
@@ -261,13 +262,13 @@ def member_transfer(request, pk: int):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            text = __("%(name)s was transferred to %(code)s on %(date)s.") % {
+            text = gettext("%(name)s was transferred to %(code)s on %(date)s.") % {
                 "name": _name(moved),
                 "code": moved.group.code,
                 "date": date_format(moved.joined_on, "SHORT_DATE_FORMAT"),
             }
             if member.role == Member.Role.LEADER:
-                text += " " + __("The group %(code)s now needs a leader.") % {
+                text += " " + gettext("The group %(code)s now needs a leader.") % {
                     "code": member.group.code
                 }
             messages.success(request, text)

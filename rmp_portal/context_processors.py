@@ -38,6 +38,9 @@ def portal(request):
     if may_read_quality(user):
         url = reverse("data_quality")
         nav.append({"url": url, "label": _("Data quality"), "active": request.path == url})
+    if scope.can_edit:  # spreadsheet imports: field officers and admins (managers only read)
+        url = reverse("imports:list")
+        nav.append({"url": url, "label": _("Imports"), "active": request.path.startswith(url)})
     if user.is_staff:
         nav.append({"url": reverse("admin:index"), "label": _("Admin"), "active": False})
     return {

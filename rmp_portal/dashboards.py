@@ -38,11 +38,18 @@ from django.db.models.functions import ExtractYear
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative, CooperativeMembership
 from groups.models import ActivityType, District, Province, SelfHelpGroup
 from groups.selectors import current_leaders, current_members, current_memberships
+from initiatives.models import (
+    InitiativeStatusChange,
+    JointInitiative,
+    SupportActivity,
+    SupportTopic,
+)
 from members.models import Member
 from rmp_portal.models import Target
 
@@ -449,7 +456,8 @@ def dashboard(
     row per district). `linkable`: the figures link to the registry (the user may read it).
 
     The figures depend on nothing else (not on who asks), so they are cached under exactly
-    these and the data version; the request's own `dates` (its notices) are put back."""
+    these, the active language and the data version; the request's own `dates` (its
+    notices) are put back."""
     period = dates.period
     key = "{}:{}:{}:{}:{}".format(
         province.pk if province else "all",
@@ -538,7 +546,8 @@ CACHE_SECONDS = 5 * 60
 CACHE_SECONDS_PAST = 60 * 60
 VERSION_KEY = "rmp:data-version"
 
-# Records counted on the dashboards (and shown on them: names of areas and activities, targets).
+# Records counted on the dashboards (and shown on them: names of areas and activities, targets;
+# the "Initiatives and support" section, initiatives.dashboards, cached with cached() too).
 COUNTED_MODELS = (
     SelfHelpGroup,
     Member,
@@ -548,9 +557,21 @@ COUNTED_MODELS = (
     ActivityType,
     District,
     Province,
+    JointInitiative,
+    InitiativeStatusChange,
+    SupportActivity,
+    SupportTopic,
 )
-# Those whose table (and change history) the database stamp reads.
-STAMPED_MODELS = (SelfHelpGroup, Member, Cooperative, CooperativeMembership)
+# Those whose table (and change history, where they keep one) the database stamp reads.
+STAMPED_MODELS = (
+    SelfHelpGroup,
+    Member,
+    Cooperative,
+    CooperativeMembership,
+    JointInitiative,
+    InitiativeStatusChange,
+    SupportActivity,
+)
 
 
 def cached(key: str, compute: Callable[[], object], *, past: bool = False):
@@ -561,7 +582,9 @@ def cached(key: str, compute: Callable[[], object], *, past: bool = False):
     the cache there."""
     if connection.in_atomic_block:
         return compute()
-    full_key = f"rmp:{data_version()}:{key}"
+    # The active language is part of every key: names of areas and activities, labels and
+    # notices are shown in it, so one language's page is never served in another.
+    full_key = f"rmp:{data_version()}:{get_language() or '-'}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -589,7 +612,11 @@ def _database_stamp() -> str:
     maxima = [
         f"(SELECT MAX({quote(table.pk.column)}) FROM {quote(table.db_table)})"  # noqa: S608
         for model in STAMPED_MODELS
-        for table in (model._meta, model.history.model._meta)
+        for table in (
+            (model._meta, model.history.model._meta)
+            if hasattr(model, "history")
+            else (model._meta,)
+        )
     ]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(maxima))
@@ -609,7 +636,12 @@ for _model in COUNTED_MODELS:
     _uid = f"rmp-dashboard-cache-{_model._meta.label_lower}"
     post_save.connect(invalidate, sender=_model, dispatch_uid=_uid)
     post_delete.connect(invalidate, sender=_model, dispatch_uid=_uid)
-for _relation in (SelfHelpGroup.activities, Cooperative.branches):
+for _relation in (
+    SelfHelpGroup.activities,
+    Cooperative.branches,
+    JointInitiative.participants,
+    SupportActivity.groups,
+):
     m2m_changed.connect(
         invalidate,
         sender=_relation.through,

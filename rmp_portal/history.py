@@ -10,6 +10,7 @@ by a foreign key.
 """
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ LIMIT = 50
 # A group's or cooperative's cooperative memberships are few (a handful in a lifetime); this
 # only bounds the query.
 CHILD_LIMIT = 500
+# The change reason an import writes (imports.models.ImportRun.change_reason): linked.
+IMPORT_REASON = re.compile(r"^import #(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,7 @@ def _stream_entries(stream: _Stream, names: dict, hidden: set[str]) -> list[dict
             "created": new.history_type == "+",
             "deleted": new.history_type == "-",
             "reason": new.history_change_reason or "",
+            "import_run": _import_run(new.history_change_reason),
             "subject": subject,
             "changes": [],
             "values": [],
@@ -234,6 +238,11 @@ def _stream_entries(stream: _Stream, names: dict, hidden: set[str]) -> list[dict
                 continue
         entries.append(entry)
     return entries
+
+
+def _import_run(reason: str | None) -> int | None:
+    match = IMPORT_REASON.match(reason or "")
+    return int(match[1]) if match else None
 
 
 def _changes(stream: _Stream, new, old, names: dict, hidden: set[str]) -> list[dict]:

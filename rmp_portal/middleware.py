@@ -1,7 +1,9 @@
 import logging
 
+from django.conf import settings
 from django.db import OperationalError
 from django.shortcuts import render
+from django.utils import translation
 
 from rmp_portal.access import scope_for
 
@@ -52,3 +54,58 @@ class DatabaseUnavailableMiddleware:
             response["Retry-After"] = "30"
             return response
         return None
+
+
+def _profile_language(user) -> str:
+    """The language saved on a signed-in user's staff profile, or "".
+
+    Admins (Django staff) need no profile and are not looked up: the cookie is their choice.
+    For everyone else the profile is read once per request and cached on the user, where
+    rmp_portal.access.scope_for finds it, so this costs no query of its own."""
+    if not user.is_authenticated or user.is_staff:
+        return ""
+    profile = getattr(user, "staff_profile", None)
+    language = profile.language if profile is not None else ""
+    return language if language in dict(settings.LANGUAGES) else ""
+
+
+def set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+class ProfileLanguageMiddleware:
+    """The language a user chose, remembered on their staff profile across devices.
+
+    The language cookie is the choice made in this browser and wins on every request. A
+    signed-in user without one (another computer, cookies cleared) gets their profile's
+    language, and the cookie is set so the profile is not read again. Signing in applies the
+    profile's language even over a cookie, which may be a previous user's on a shared office
+    computer. Runs after AuthenticationMiddleware; rmp_portal.views.set_language saves a
+    new choice on the profile."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        was_signed_in = request.user.is_authenticated
+        language = ""
+        if was_signed_in and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            language = _profile_language(request.user)
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if not was_signed_in and request.user.is_authenticated:  # this request signed in
+            language = _profile_language(request.user)
+        if language and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
+            set_language_cookie(response, language)
+        return response

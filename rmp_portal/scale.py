@@ -16,7 +16,12 @@ same "as of" day give the same rows — across the real districts of the referen
   memberships (a group is in at most one cooperative; some memberships closed, all of a
   dissolved cooperative's closed) and, for most, a director who is the current leader of
   one of its current groups;
-- 1-3 activities per group, 1-2 business branches per cooperative.
+- 1-3 activities per group, 1-2 business branches per cooperative;
+- joint initiatives (default: one per two groups), 85% owned by a group and 15% by a
+  cooperative, in one of the owner's trades, started after the owner was formed, with their
+  dated status changes, a grant for about a third, and 1-4 of the group's members as
+  participants; and support activities (default: one per group) to 1-3 groups of one
+  district or to a cooperative, with a topic of their kind and participants by sex.
 
 Derived columns are computed exactly as `save()` would (`search_key`, `phone_digits`).
 
@@ -59,6 +64,13 @@ from groups.models import (
     Province,
     SelfHelpGroup,
 )
+from initiatives.models import (
+    InitiativeStatus,
+    InitiativeStatusChange,
+    JointInitiative,
+    SupportActivity,
+    SupportTopic,
+)
 from members.models import Member
 from rmp_portal.demo import (
     ACTIVITY_WEIGHTS,
@@ -76,6 +88,23 @@ from rmp_portal.text import phone_key, search_key
 MARKER = "[generated]"
 GROUP_NOTES = f"{MARKER} Synthetic self-help group for scale tests (seed {{seed}})."
 COOPERATIVE_DESCRIPTION = f"{MARKER} Synthetic cooperative for scale tests (seed {{seed}})."
+INITIATIVE_NOTES = f"{MARKER} Synthetic initiative (seed {{seed}})."
+SUPPORT_NOTES = f"{MARKER} Synthetic support activity (seed {{seed}})."
+INITIATIVE_PRODUCTS = {
+    "default": ["Products for the local bazaar", "Sold to neighbours and the district market"],
+}
+PARTNER_NGOS = ["Madina", "Zanoni Sharq", "Nasl", "Chashma", "Hamroh", "Ghamkhori"]
+DONORS = ["IOM", "UN Women", "World Bank Group", "Partner NGO small grants"]
+# Status of today, weighted; the ones that were "planned" or "operating" before are dated.
+INITIATIVE_STATUSES = [
+    (InitiativeStatus.IDEA.value, 8),
+    (InitiativeStatus.PLANNED.value, 12),
+    (InitiativeStatus.OPERATING.value, 55),
+    (InitiativeStatus.SUSPENDED.value, 10),
+    (InitiativeStatus.CLOSED.value, 15),
+]
+SUPPORT_KINDS = [("economic", 55), ("social", 25), ("legal", 20)]
+DELIVERERS = [("iom", 35), ("un_women", 30), ("wbg", 15), ("partner_ngo", 20)]
 
 DEFAULT_BATCH_SIZE = 50_000
 
@@ -360,6 +389,8 @@ class Result:
     cyrillic: int
     seconds: float
     codes: dict[str, tuple[int, int]]  # province code: (first number, last number)
+    initiatives: int = 0
+    support_activities: int = 0
 
 
 def _no_progress(label: str, done: int, total: int, seconds: float) -> None:
@@ -376,10 +407,14 @@ class Generator:
         seed: int,
         today: datetime.date,
         writer: Writer,
+        initiatives: int = 0,
+        support_activities: int = 0,
     ):
         self.n_groups = groups
         self.n_members = members
         self.n_cooperatives = cooperatives
+        self.n_initiatives = initiatives
+        self.n_support = support_activities
         self.seed = seed
         self.rng = random.Random(seed)
         self.today = today
@@ -418,6 +453,10 @@ class Generator:
             weights = ACTIVITY_WEIGHTS.get(code, {})
             cumulative = list(itertools.accumulate(weights.get(a.name, 1) for a in activities))
             self.activity_weights[code] = cumulative
+        self.activity_names = {a.pk: a.name for a in activities}
+        self.topics: dict[str, list[int]] = {}
+        for topic in SupportTopic.objects.order_by("kind", "name", "id"):
+            self.topics.setdefault(topic.kind, []).append(topic.pk)
         self.names = read_names()
         vocabulary = [
             *GROUP_NAMES, *COOPERATIVE_NAMES, *SKILLS, *MEN_SKILLS, *PHONE_PREFIXES,
@@ -425,6 +464,8 @@ class Generator:
             *(d.name for d in self.districts),
             *(v for d in self.districts for v in d.villages),
             *(name for d in self.districts for _id, name in d.jamoats),
+            *self.activity_names.values(), *PARTNER_NGOS, *DONORS,
+            *INITIATIVE_PRODUCTS["default"],
         ]  # fmt: skip
         # COPY's text format would need escaping for these; the vocabulary has none.
         unsafe = [word for word in vocabulary if any(c in word for c in "\\\t\n\r")]
@@ -930,6 +971,8 @@ class Generator:
             ((first + i, c, a) for i, (c, a) in enumerate(branches)),
             len(branches),
         )
+        initiatives = self.write_initiatives(plans, coops)
+        support = self.write_support(plans, coops)
         return Result(
             groups=len(plans),
             members=members,
@@ -943,7 +986,173 @@ class Generator:
             cyrillic=self.stats["cyrillic"],
             seconds=0.0,
             codes=dict(self.codes),
+            initiatives=initiatives,
+            support_activities=support,
         )
+
+    # -- initiatives and support activities ---------------------------------------------------
+
+    def day_between(self, start: datetime.date, end: datetime.date) -> datetime.date:
+        if end <= start:
+            return start
+        return start + datetime.timedelta(days=self.rng.randint(0, (end - start).days))
+
+    def write_initiatives(self, plans: list[GroupPlan], coops: list[CoopPlan]) -> int:
+        """Joint initiatives, their dated status changes and participants."""
+        rng = self.rng
+        n = self.n_initiatives
+        if not n or not plans:
+            return 0
+        writer, stamp, latest = self.writer, self.writer.stamp, self.latest
+        statuses = [s for s, _w in INITIATIVE_STATUSES]
+        status_weights = list(itertools.accumulate(w for _s, w in INITIATIVE_STATUSES))
+        notes = INITIATIVE_NOTES.format(seed=self.seed)
+        owners_groups = [p for p in plans if p.status != DISSOLVED] or plans
+        owners_coops = [c for c in coops if c.status != Cooperative.Status.DISSOLVED.value]
+        first = next_id(JointInitiative)
+        rows, changes, participants = [], [], []
+        grant_fields = (None, "", None, "")
+        for number in range(n):
+            initiative_id = first + number
+            if owners_coops and rng.random() < 0.15:
+                coop = rng.choice(owners_coops)
+                group_id, coop_id, since = None, coop.id, coop.formed_on
+                activity = rng.choice(coop.branches) if coop.branches else self.activity_ids[0]
+                owner_name, group = coop.name, None
+            else:
+                group = rng.choice(owners_groups)
+                group_id, coop_id, since = group.id, None, group.established_on
+                activity = rng.choice(group.activities)
+                owner_name = group.name
+            started_on = self.day_between(since, latest)
+            status = statuses[bisect.bisect(status_weights, rng.random() * status_weights[-1])]
+            title = f"{self.activity_names[activity]}: {owner_name}"
+            products = rng.choice(INITIATIVE_PRODUCTS["default"])
+            grant = grant_fields
+            if status != InitiativeStatus.IDEA.value and rng.random() < 0.35:
+                grant = (
+                    f"{rng.randrange(2000, 60000, 500)}.00",
+                    rng.choice(DONORS),
+                    self.day_between(started_on, latest),
+                    "Equipment and materials",
+                )
+            rows.append(
+                (initiative_id, stamp(started_on), stamp(started_on), title, started_on,
+                 status, products, *grant, "", notes, search_key(title, products),
+                 activity, coop_id, group_id)
+            )  # fmt: skip
+            # The first change on the start day; where it moved on, a later change too.
+            first_status = status
+            if status in (InitiativeStatus.SUSPENDED.value, InitiativeStatus.CLOSED.value):
+                first_status = InitiativeStatus.OPERATING.value
+            changes.append((initiative_id, first_status, started_on))
+            if first_status != status:
+                changes.append((initiative_id, status, self.day_between(started_on, latest)))
+            if group is not None:
+                size = min(group.size, rng.randint(1, 4))
+                for position in sorted(rng.sample(range(group.size), size)):
+                    participants.append((initiative_id, group.member_start + position))
+        writer.write(
+            "initiatives",
+            JointInitiative,
+            ["id", "created_at", "updated_at", "title", "started_on", "status", "products",
+             "grant_amount", "grant_donor", "grant_date", "grant_purchases", "partners",
+             "notes", "search_key", "activity_type", "cooperative", "group"],
+            rows,
+            len(rows),
+        )  # fmt: skip
+        first_change = next_id(InitiativeStatusChange)
+        writer.write(
+            "statuses",
+            InitiativeStatusChange,
+            ["id", "initiative", "status", "changed_on", "note", "recorded_at"],
+            (
+                (first_change + i, initiative, status, day, "", stamp(day))
+                for i, (initiative, status, day) in enumerate(changes)
+            ),
+            len(changes),
+        )
+        through = JointInitiative.participants.through
+        first_participant = next_id(through)
+        writer.write(
+            "participants",
+            through,
+            ["id", "jointinitiative", "member"],
+            ((first_participant + i, a, b) for i, (a, b) in enumerate(participants)),
+            len(participants),
+        )
+        return len(rows)
+
+    def write_support(self, plans: list[GroupPlan], coops: list[CoopPlan]) -> int:
+        """Support activities to 1-3 groups of one district, or to a cooperative."""
+        rng = self.rng
+        n = self.n_support
+        if not n or not plans or not self.topics:
+            return 0
+        writer, stamp, latest = self.writer, self.writer.stamp, self.latest
+        kinds = [k for k, _w in SUPPORT_KINDS if k in self.topics]
+        kind_weights = list(itertools.accumulate(w for k, w in SUPPORT_KINDS if k in self.topics))
+        deliverers = [d for d, _w in DELIVERERS]
+        deliverer_weights = list(itertools.accumulate(w for _d, w in DELIVERERS))
+        by_district: dict[int, list[GroupPlan]] = {}
+        for plan in plans:
+            by_district.setdefault(plan.district.id, []).append(plan)
+        notes = SUPPORT_NOTES.format(seed=self.seed)
+        first = next_id(SupportActivity)
+        rows, recipients = [], []
+        for number in range(n):
+            activity_id = first + number
+            if coops and rng.random() < 0.15:
+                coop = rng.choice(coops)
+                held_on = self.day_between(coop.formed_on, coop.dissolved_on or latest)
+                recipient, coop_id, people = "cooperative", coop.id, rng.randint(5, 30)
+            else:
+                group = rng.choice(plans)
+                held_on = self.day_between(group.established_on, group.dissolved_on or latest)
+                recipient, coop_id = "groups", None
+                chosen = {group.id}
+                neighbours = by_district[group.district.id]
+                for _ in range(rng.choice((0, 0, 0, 1, 2))):
+                    other = rng.choice(neighbours)
+                    # Only a group that existed on the day.
+                    if (
+                        other.established_on <= held_on
+                        and (other.dissolved_on or held_on) >= held_on
+                    ):
+                        chosen.add(other.id)
+                recipients.extend((activity_id, g) for g in sorted(chosen))
+                people = sum(rng.randint(3, 12) for _ in chosen)
+            kind = kinds[bisect.bisect(kind_weights, rng.random() * kind_weights[-1])]
+            topic = rng.choice(self.topics[kind])
+            delivered_by = deliverers[
+                bisect.bisect(deliverer_weights, rng.random() * deliverer_weights[-1])
+            ]
+            partner = rng.choice(PARTNER_NGOS) if delivered_by == "partner_ngo" else ""
+            men = sum(rng.random() < 0.05 for _ in range(people))
+            rows.append(
+                (activity_id, stamp(held_on), stamp(held_on), held_on, kind, delivered_by,
+                 partner, recipient, people - men, men, notes, search_key(partner), coop_id,
+                 topic)
+            )  # fmt: skip
+        writer.write(
+            "support",
+            SupportActivity,
+            ["id", "created_at", "updated_at", "held_on", "kind", "delivered_by",
+             "partner_name", "recipient", "women", "men", "notes", "search_key",
+             "cooperative", "topic"],
+            rows,
+            len(rows),
+        )  # fmt: skip
+        through = SupportActivity.groups.through
+        first_recipient = next_id(through)
+        writer.write(
+            "recipients",
+            through,
+            ["id", "supportactivity", "selfhelpgroup"],
+            ((first_recipient + i, a, g) for i, (a, g) in enumerate(recipients)),
+            len(recipients),
+        )
+        return len(rows)
 
 
 def _lock_tables() -> None:
@@ -959,6 +1168,11 @@ def _lock_tables() -> None:
             Cooperative,
             CooperativeMembership,
             Cooperative.branches.through,
+            JointInitiative,
+            InitiativeStatusChange,
+            JointInitiative.participants.through,
+            SupportActivity,
+            SupportActivity.groups.through,
         )
     ]
     with connection.cursor() as cursor:
@@ -970,6 +1184,8 @@ def generate(
     groups: int,
     members: int,
     cooperatives: int | None = None,
+    initiatives: int | None = None,
+    support_activities: int | None = None,
     seed: int = 1,
     force: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -986,8 +1202,15 @@ def generate(
         )
     if cooperatives is None:
         cooperatives = groups // 20
-    if cooperatives < 0 or batch_size < 1:
-        raise ScaleDataError("--cooperatives must not be negative, --batch-size positive.")
+    if initiatives is None:
+        initiatives = groups // 2
+    if support_activities is None:
+        support_activities = groups
+    if min(cooperatives, initiatives, support_activities) < 0 or batch_size < 1:
+        raise ScaleDataError(
+            "--cooperatives, --initiatives and --support-activities must not be negative, "
+            "--batch-size positive."
+        )
     started = time.monotonic()
     writer = Writer(batch_size, progress)
     generator = Generator(
@@ -997,6 +1220,8 @@ def generate(
         seed=seed,
         today=today or timezone.localdate(),
         writer=writer,
+        initiatives=initiatives,
+        support_activities=support_activities,
     )
     with transaction.atomic():
         _lock_tables()

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from rmp_portal import health, quality_views, views
 
@@ -37,11 +36,12 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include(accounts)),
     # The language can be chosen on the sign-in page too; it reveals nothing.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", login_not_required(views.set_language), name="set_language"),
     path("groups/", include("groups.urls")),
     path("members/", include("members.urls")),
     path("cooperatives/", include("cooperatives.urls")),
     path("initiatives/", include("initiatives.urls")),
     path("support/", include("initiatives.support_urls")),
+    path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,11 +8,14 @@ import io
 import tempfile
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language as django_set_language
 from openpyxl import Workbook
 
 from groups.models import Province
@@ -53,6 +56,21 @@ def dashboard_export(request, table: str, fmt: str, code: str | None = None):
     scope = province.code if province else "programme"
     filename = f"dashboard-{scope}-{table}-{dates.as_of.isoformat()}.{fmt}"
     return (_csv if fmt == "csv" else _xlsx)(filename, title, headers, rows)
+
+
+def set_language(request):
+    """Django's language switch (cookie, back to the same page), and for a signed-in user
+    with a staff profile the choice is saved there too, so it follows them to other devices
+    (see rmp_portal.middleware.ProfileLanguageMiddleware)."""
+    response = django_set_language(request)
+    cookie = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    user = request.user
+    profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
+    # The cookie is only set when a POST named a known language.
+    if cookie is not None and profile is not None and profile.language != cookie.value:
+        profile.language = cookie.value
+        profile.save(update_fields=["language"])
+    return response
 
 
 # ---- scope ---------------------------------------------------------------------------------
@@ -111,7 +129,16 @@ def _quality_badge(user, province: Province | None) -> dict | None:
     url = reverse("data_quality")
     if province is not None:
         url += "?" + urlencode({"province": province.code})
-    return {"total": quality.total(quality.Scope.of(user, province)), "url": url}
+    # Cached like the figures (rmp_portal.dashboards.cached: until a counted record is
+    # written), under what the count depends on: the provinces the user reads, the area, today.
+    reach = access.scope_for(user).read_province_ids
+    key = "quality:{}:{}:{}".format(
+        "all" if reach is None else ",".join(map(str, sorted(reach))),
+        province.pk if province is not None else "all",
+        timezone.localdate().isoformat(),
+    )
+    total = dashboards.cached(key, lambda: quality.total(quality.Scope.of(user, province)))
+    return {"total": total, "url": url}
 
 
 def _dates_query(dates: dashboards.ReportingDates) -> str:

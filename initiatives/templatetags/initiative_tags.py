@@ -27,4 +27,16 @@ def recipient_districts(activity: SupportActivity) -> str:
 def initiatives_dashboard(board):
     """The section for a dashboard (`board`: rmp_portal.dashboards.Dashboard, whose
     province, reporting dates, areas and linkability it follows)."""
-    return {"section": dashboards.section(board)}
+    from rmp_portal.dashboards import cached
+
+    # Cached like the dashboard's own figures (until a counted record is written), under
+    # what the section depends on; the active language is added by cached().
+    dates = board.dates
+    key = "initiatives:{}:{}:{}:{}:{}".format(
+        board.province.pk if board.province else "all",
+        dates.as_of.isoformat(),
+        dates.period.start.isoformat(),
+        dates.period.end.isoformat(),
+        int(board.linkable),
+    )
+    return {"section": cached(key, lambda: dashboards.section(board), past=not dates.is_today)}

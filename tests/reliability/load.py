@@ -259,12 +259,15 @@ def main():
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(50):
+        started = time.time()
+        while True:
             try:
-                urllib.request.urlopen(BASE + "/healthz", timeout=2)
+                urllib.request.urlopen(BASE + "/healthz", timeout=5)
                 break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
+            except OSError:  # refused, reset or timed out while gunicorn starts
+                if time.time() - started > 60:
+                    raise
+                time.sleep(0.5)
         worker_pids_before = _worker_pids(server.pid)
         report = {"requests": [], "acknowledged_members": set(), "attempted": set()}
         lock = threading.Lock()

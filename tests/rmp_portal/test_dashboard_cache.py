@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from groups.models import ActivityType
 from members.models import Member
@@ -159,3 +159,31 @@ def test_inside_a_transaction_nothing_is_read_from_or_stored_in_the_cache():
         assert dashboards.dashboard(province=None, dates=today()).total.women == 4
         transaction.set_rollback(True)
     assert dashboards.dashboard(province=None, dates=today()).total.women == 2
+
+
+def test_each_language_has_its_own_cached_dashboard(manager_client, monkeypatch, settings):
+    """Names of areas and activities, labels and notices are shown in the active language
+    (ru/tg): the language is part of every key, so a figures page computed in one language is
+    never served in another; within a language it is still computed once."""
+    a_group()
+    computed = []
+    real = dashboards._dashboard
+
+    def spy(**kwargs):
+        computed.append(translation.get_language())
+        return real(**kwargs)
+
+    monkeypatch.setattr(dashboards, "_dashboard", spy)
+    for language in ("en", "en", "ru", "ru", "tg", "en", "tg"):
+        with translation.override(language):
+            dashboards.dashboard(province=None, dates=today())
+    assert computed == ["en", "ru", "tg"]
+
+    # Through the pages: the language the request asks for (cookie) picks the entry.
+    computed.clear()
+    for language in ("ru", "en", "ru"):
+        manager_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = manager_client.get("/provinces/SU/")
+        assert response.status_code == 200
+        assert response.headers["Content-Language"] == language
+    assert computed == ["ru", "en"]

@@ -65,3 +65,23 @@ def test_a_bad_boolean_fails_loudly():
         DATABASE_URL="sqlite:////tmp/rmp-deploy-check.sqlite3",
     )
     assert result.returncode != 0
+
+
+def test_an_empty_database_url_means_the_sqlite_default():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.db import connection; print(connection.vendor)",
+        DJANGO_SETTINGS_MODULE="rmp_portal.settings.local",
+        DATABASE_URL="",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "sqlite"
+
+
+def test_a_database_url_of_no_known_kind_fails_with_a_clear_message():
+    result = run_manage(
+        "check", DJANGO_SETTINGS_MODULE="rmp_portal.settings.local", DATABASE_URL="nonsense"
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not a database URL" in result.stderr

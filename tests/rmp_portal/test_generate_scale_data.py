@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cooperatives.models import Cooperative, CooperativeMembership
 from groups.models import District, GroupCodeCounter, SelfHelpGroup
+from initiatives.models import InitiativeStatusChange, JointInitiative, SupportActivity
 from members.models import Member
 from rmp_portal import scale
 from rmp_portal.demo import read_names, surname_for
@@ -52,6 +53,49 @@ def test_counts_as_requested(generated):
     # Progress lines on stderr, ending with the totals.
     assert re.search(r"members .*\b2,000/2,000 … +\d+\.\d s", err)
     assert re.search(r"groups .*\b200/200 … ", err)
+
+
+def test_initiatives_and_support_activities(generated):
+    out, err = generated
+    assert JointInitiative.objects.count() == GROUPS // 2
+    assert SupportActivity.objects.count() == GROUPS
+    assert "100 joint initiatives, 200 support activities" in out
+    assert re.search(r"support .*\b200/200 … ", err)
+    initiatives = JointInitiative.objects.all()
+    by_coop = initiatives.filter(cooperative__isnull=False).count()
+    assert 0 < by_coop < initiatives.count() / 2
+    # Started after the owner was formed, never in the future; in one of the owner's trades.
+    assert not initiatives.filter(started_on__lt=F("group__established_on")).exists()
+    assert not initiatives.filter(started_on__lt=F("cooperative__formed_on")).exists()
+    assert not initiatives.filter(started_on__gte=timezone.localdate()).exists()
+    for initiative in initiatives.select_related("group", "cooperative"):
+        owner = initiative.group or initiative.cooperative
+        trades = owner.activities if initiative.group else owner.branches
+        assert trades.filter(pk=initiative.activity_type_id).exists()
+        initiative.full_clean()  # the model's own rules (grant complete, dates)
+        # Participants are people of the owner group.
+        assert not initiative.participants.exclude(group=initiative.group_id).exists()
+        # The latest dated status change is the status of today; the first is the start.
+        changes = list(initiative.status_changes.order_by("changed_on", "id"))
+        assert changes[0].changed_on == initiative.started_on
+        assert changes[-1].status == initiative.status
+    assert (
+        JointInitiative.participants.through.objects.count()
+        >= initiatives.filter(group__isnull=False).count()
+    )
+    assert InitiativeStatusChange.objects.count() >= initiatives.count()
+    assert initiatives.filter(grant_amount__isnull=False).exists()
+    for activity in SupportActivity.objects.select_related("topic").prefetch_related("groups"):
+        activity.full_clean()
+        assert activity.topic.kind == activity.kind
+        assert activity.women + activity.men > 0
+        if activity.recipient == "groups":
+            districts = {g.district_id for g in activity.groups.all()}
+            assert len(districts) == 1
+            assert all(activity.held_on >= g.established_on for g in activity.groups.all())
+        else:
+            assert not activity.groups.exists()
+            assert activity.held_on >= activity.cooperative.formed_on
 
 
 def test_every_group_not_dissolved_has_one_current_woman_leader(generated):
@@ -227,6 +271,18 @@ def checksum() -> str:
         ),
         CooperativeMembership.objects.order_by("id").values_list(
             "cooperative__name", "group__code", "joined_on", "left_on"
+        ),
+        JointInitiative.objects.order_by("id", "participants__id").values_list(
+            "title", "group__code", "cooperative__name", "activity_type__name", "started_on",
+            "status", "products", "grant_amount", "grant_date", "grant_donor", "search_key",
+            "participants__surname", "participants__joined_on",
+        ),
+        InitiativeStatusChange.objects.order_by("id").values_list(
+            "initiative__title", "status", "changed_on"
+        ),
+        SupportActivity.objects.order_by("id", "groups__code").values_list(
+            "held_on", "kind", "topic__name", "delivered_by", "partner_name", "recipient",
+            "cooperative__name", "women", "men", "groups__code",
         ),
     ]  # fmt: skip
     for queryset in querysets:

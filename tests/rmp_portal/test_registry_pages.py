@@ -8,11 +8,14 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from members.models import Member
-from rmp_portal.registry import _ChoiceLabels
-from tests.factories import GroupFactory, MemberFactory, district
+from members.views import MemberListView
+from rmp_portal.registry import CappedSelect, _ChoiceLabels
+from tests.factories import CooperativeFactory, GroupFactory, MemberFactory, district
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +129,55 @@ def test_the_choice_labels_of_an_export_are_those_of_the_record():
         labels = _ChoiceLabels(Member)
         female = str(Member.Sex.FEMALE.label)
     assert labels.fields["get_sex_display"][1]["F"] == female
+
+
+def test_a_search_counts_its_matches_with_its_page(admin_client, namesakes):
+    """The members search finds its page's keys and the count in one statement (COUNT(*)
+    OVER ()), not a COUNT and then the keys: the matches are found once."""
+    members, _others = namesakes
+    for page in ("1", "2", "x", "999"):
+        with CaptureQueriesContext(connection) as captured:
+            response = admin_client.get(f"/members/?q=rahimova&page={page}")
+        assert response.context["paginator"].count == len(members)
+        sql = " ".join(q["sql"] for q in captured.captured_queries)
+        if page in ("1", "2", "x"):
+            assert "OVER ()" in sql
+            assert 'COUNT(*) AS "__count"' not in sql
+    # Out of range: the usual way, clamped to the last page (asserted above for the rows).
+    assert response.context["page_obj"].number == 2
+
+
+def test_a_long_choice_list_shows_only_the_chosen_record(admin_client, monkeypatch):
+    """The groups' cooperative filter lists every cooperative up to CappedSelect.cap; past
+    it, only the chosen one (5,000 options would cost seconds of rendering per page)."""
+    coops = [CooperativeFactory(name=f"Coop {n}") for n in range(4)]
+    html = admin_client.get("/groups/").content.decode()
+    assert all(f">Coop {n}</option>" in html for n in range(4))
+    monkeypatch.setattr(CappedSelect, "cap", 3)
+    html = admin_client.get("/groups/").content.decode()
+    assert ">Coop 0</option>" not in html
+    assert "too many to list" in html
+    response = admin_client.get(f"/groups/?cooperative={coops[2].pk}")
+    html = response.content.decode()
+    assert re.search(rf'<option value="{coops[2].pk}" selected>Coop 2</option>', html)
+    assert ">Coop 1</option>" not in html
+    assert response.context["filter"].is_valid()
+
+
+def test_an_export_of_plain_rows_is_the_export_of_the_records(admin_client, monkeypatch):
+    """The members export reads plain rows with districts and provinces shared across rows;
+    its file is byte for byte the one built from model instances."""
+    for n in range(5):
+        MemberFactory(surname=f"Karimova{n}", head_of_household=bool(n % 2), phone="+992 90")
+    MemberFactory(
+        surname="Nazarov", sex=Member.Sex.MALE, group=GroupFactory(district=district("Rasht"))
+    )
+
+    def export():
+        response = admin_client.get("/members/export/csv/")
+        return b"".join(response.streaming_content)
+
+    plain = export()
+    monkeypatch.setattr(MemberListView, "export_plain_rows", False)
+    assert export() == plain
+    assert plain.count(b"\n") == 7

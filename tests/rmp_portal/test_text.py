@@ -76,3 +76,57 @@ def test_it_transliterates_cyrillic_keeping_the_case_of_the_first_letter():
 )
 def test_phone_key_keeps_plain_digits_only(phone, digits):
     assert phone_key(phone) == digits
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        ("ӣ", "i"),
+        ("ӯ", "u"),
+        ("ҳ", "h"),
+        ("қ", "k"),
+        ("ғ", "g"),
+        ("ҷ", "j"),
+        ("Ӣ", "I"),
+        ("Ӯ", "U"),
+        ("Ҳ", "H"),
+        ("Қ", "K"),
+        ("Ғ", "G"),
+        ("Ҷ", "J"),
+    ],
+)
+def test_it_transliterates_every_tajik_letter(cyrillic, latin):
+    assert transliterate(cyrillic) == latin
+
+
+@pytest.mark.parametrize(
+    ("tajik", "latin"),
+    [
+        ("Ғончӣ", "Ghonchi"),
+        ("Қурбонова", "Qurbonova"),
+        ("Ҷӯраева", "Juraeva"),
+        ("Бӯстон", "Buston"),
+        ("Раҳимзода", "Rahimzoda"),
+    ],
+)
+def test_tajik_letters_and_their_latin_spellings_share_a_key(tajik, latin):
+    assert search_key(tajik) == search_key(latin)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [("Rahimova", "Рахимова"), ("Рахимова", "Rahimova"), ("Раҳимова", "rakhimova")],
+)
+def test_the_member_registry_finds_a_name_typed_in_the_other_script(client, stored, typed):
+    from tests import factories
+
+    officer = factories.field_officer("Devashtich", username="officer")
+    factories.MemberFactory(surname=stored, given_name="Gulnora")
+    factories.MemberFactory(surname="Karimova", given_name="Nigora")
+    client.force_login(officer)
+
+    page = client.get("/members/", {"q": typed}).content.decode()
+
+    assert stored in page
+    assert "Karimova" not in page

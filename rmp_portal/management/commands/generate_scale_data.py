@@ -18,7 +18,8 @@ def non_negative_int(text: str) -> int:
 class Command(BaseCommand):
     help = (
         "Fill a scratch database with deterministic synthetic data at national scale "
-        "(default 100,000 self-help groups, 1,000,000 members, 5,000 cooperatives) across the "
+        "(default 100,000 self-help groups, 1,000,000 members, 5,000 cooperatives, 50,000 joint "
+        "initiatives, 100,000 support activities) across the "
         "real districts. Refuses a database holding other data, or already generated data, "
         f"unless --force. Generated groups' notes start with {scale.MARKER!r}; no history "
         "records are written."
@@ -32,6 +33,18 @@ class Command(BaseCommand):
             type=non_negative_int,
             default=None,
             help="Number of cooperatives (default: groups / 20).",
+        )
+        parser.add_argument(
+            "--initiatives",
+            type=non_negative_int,
+            default=None,
+            help="Number of joint initiatives (default: groups / 2).",
+        )
+        parser.add_argument(
+            "--support-activities",
+            type=non_negative_int,
+            default=None,
+            help="Number of support activities (default: as many as groups).",
         )
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same rows.")
         parser.add_argument(
@@ -61,6 +74,8 @@ class Command(BaseCommand):
                 groups=options["groups"],
                 members=options["members"],
                 cooperatives=options["cooperatives"],
+                initiatives=options["initiatives"],
+                support_activities=options["support_activities"],
                 seed=options["seed"],
                 force=options["force"],
                 batch_size=options["batch_size"],
@@ -78,7 +93,9 @@ class Command(BaseCommand):
                 f"Generated {result.groups:,} groups ({codes}), {result.members:,} members "
                 f"({result.women:,} women, {result.men:,} men; {result.former:,} former; "
                 f"{result.cyrillic:,} in Cyrillic), {result.cooperatives:,} cooperatives "
-                f"({result.memberships:,} memberships) in {result.seconds:.1f} s."
+                f"({result.memberships:,} memberships), {result.initiatives:,} joint "
+                f"initiatives, {result.support_activities:,} support activities in "
+                f"{result.seconds:.1f} s."
             )
         )
 

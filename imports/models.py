@@ -1,0 +1,69 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRun(models.Model):
+    """One spreadsheet brought in: the parsed rows are kept here between the preview and the
+    confirmation (not in the session), and the counts of what the last check found."""
+
+    class Kind(models.TextChoices):
+        GROUPS = "groups", _("self-help groups")
+        MEMBERS = "members", _("members")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        COMMITTED = "committed", _("imported")
+        DISCARDED = "discarded", _("discarded")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="import_runs",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEWED)
+    all_or_nothing = models.BooleanField(_("all or nothing"), default=False)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    # The upload as read: header cells and data rows (cells as text, numbers, ISO dates or
+    # {"error": ...} markers), re-checked on confirmation.
+    headers = models.JSONField(default=list, editable=False)
+    rows = models.JSONField(default=list, editable=False)
+    # The preview: per row its status, messages and changes, in the uploader's language.
+    results = models.JSONField(default=list, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["groups", "members"]), name="import_run_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["previewed", "committed", "discarded", "failed"]),
+                name="import_run_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def change_reason(self) -> str:
+        """What the change history of every record this run writes says (a link to here)."""
+        return f"import #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PREVIEWED

@@ -1,0 +1,207 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from imports import blanks, services
+from imports.columns import COLUMNS, match_headers
+from imports.forms import ConfirmForm, UploadForm
+from imports.models import ImportRun
+from imports.reader import ImportFileError
+from rmp_portal import access
+
+PREVIEW_PAGE = 100
+TITLES = {"groups": _("Import self-help groups"), "members": _("Import members")}
+STATUSES = [
+    ("new", _("New")),
+    ("update", _("Update")),
+    ("unchanged", _("Unchanged")),
+    ("error", _("Error")),
+]
+
+
+def _forbidden(request):
+    return render(request, "403.html", status=403)
+
+
+def _may_import(request) -> bool:
+    """Field officers (their districts) and admins; managers only read."""
+    return access.scope_for(request.user).can_edit
+
+
+def _kind(kind: str) -> str:
+    if kind not in ImportRun.Kind.values:
+        raise Http404
+    return kind
+
+
+def _runs(request):
+    runs = ImportRun.objects.select_related("user").defer("rows", "results", "headers")
+    if access.scope_for(request.user).is_admin:
+        return runs
+    return runs.filter(user=request.user)
+
+
+def run_list(request):
+    if not _may_import(request):
+        return _forbidden(request)
+    page = Paginator(_runs(request), 50).get_page(request.GET.get("page"))
+    return render(request, "imports/list.html", {"page_obj": page, "runs": page.object_list})
+
+
+def upload(request, kind: str):
+    kind = _kind(kind)
+    if not _may_import(request):
+        return _forbidden(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.import_preview(user=request.user, kind=kind, upload=form.files["file"])
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("imports:detail", pk=run.pk)
+    context = {"form": form, "kind": kind, "title": TITLES[kind]}
+    return render(request, "imports/upload.html", context)
+
+
+def template_download(request, kind: str, fmt: str):
+    kind = _kind(kind)
+    if not _may_import(request):
+        return _forbidden(request)
+    if fmt == "csv":
+        content, content_type = blanks.template_csv(kind, request.user), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        content = blanks.template_xlsx(kind, request.user)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    name = f"{kind}-import-template-{timezone.localdate().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def run_detail(request, pk: int):
+    """The preview (the uploader and admins); anyone else with a role, following a link
+    from a record's history, sees who imported what and when, not the rows."""
+    run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
+    full = run.user_id == request.user.pk or access.scope_for(request.user).is_admin
+    context = {
+        "run": run,
+        "full": full,
+        "title": TITLES[run.kind],
+        "may_confirm": run.is_open and run.user_id == request.user.pk,
+        "confirm_form": ConfirmForm(),
+    }
+    if full:
+        context.update(_preview(request, run))
+    return render(request, "imports/detail.html", context)
+
+
+def _preview(request, run: ImportRun) -> dict:
+    positions, _unknown, _repeated = match_headers(run.kind, run.headers)
+    labels = {c.key: c.label for c in COLUMNS[run.kind]}
+    shown = sorted(positions.items(), key=lambda item: item[1])
+    wanted = request.GET.get("status", "")
+    results = run.results
+    if wanted in dict(STATUSES):
+        results = [r for r in results if r["s"] == wanted]
+    page = Paginator(results, PREVIEW_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for result in page.object_list:
+        raw = run.rows[result["n"] - 2] if len(run.rows) >= result["n"] - 1 else None
+        errors: dict[str, list[str]] = {}
+        for key, message in result.get("e", []):
+            errors.setdefault(key, []).append(message)
+        cells = [
+            {"value": _display(raw[index]) if raw else "", "errors": errors.get(key, [])}
+            for key, index in shown
+        ]
+        # Every message in the notes, named by its column (the cell itself is highlighted).
+        messages = [
+            {"column": labels[key] if key in positions else "", "text": text}
+            for key, texts in sorted(errors.items(), key=lambda e: positions.get(e[0], -1))
+            for text in texts
+        ]
+        rows.append(
+            {
+                "number": result["n"],
+                "status": result["s"],
+                "cells": cells,
+                "messages": messages,
+                "warnings": result.get("w", []),
+                "changes": result.get("c", []),
+            }
+        )
+    counts = {
+        "new": run.new_count,
+        "update": run.updated_count,
+        "unchanged": run.unchanged_count,
+        "error": run.error_count,
+    }
+    return {
+        "columns": [labels[key] for key, _index in shown],
+        "rows": rows,
+        "page_obj": page,
+        "status_filter": wanted,
+        "filters": [(value, label, counts[value]) for value, label in STATUSES],
+        "suspects": sum(1 for r in run.results if r.get("w") and r["s"] != "error"),
+        "writable": run.new_count + run.updated_count,
+    }
+
+
+def _display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "#" + str(value.get("error", "?"))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def _own_open_run(request, pk: int) -> ImportRun:
+    return get_object_or_404(ImportRun.objects.defer("rows", "results"), pk=pk, user=request.user)
+
+
+@require_POST
+def run_confirm(request, pk: int):
+    if not _may_import(request):
+        return _forbidden(request)
+    run = _own_open_run(request, pk)
+    form = ConfirmForm(request.POST)
+    form.is_valid()  # two optional boxes: always valid
+    try:
+        run = services.import_commit(
+            run=run,
+            user=request.user,
+            all_or_nothing=form.cleaned_data.get("all_or_nothing", False),
+            accept_duplicates=form.cleaned_data.get("accept_duplicates", False),
+        )
+    except services.ImportRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("Imported: %(new)d new, %(updated)d updated; %(skipped)d rows with errors skipped.")
+            % {"new": run.new_count, "updated": run.updated_count, "skipped": run.error_count},
+        )
+    return redirect("imports:detail", pk=pk)
+
+
+@require_POST
+def run_discard(request, pk: int):
+    if not _may_import(request):
+        return _forbidden(request)
+    run = _own_open_run(request, pk)
+    try:
+        services.import_discard(run=run)
+    except services.ImportRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.info(request, _("The import was discarded; nothing was saved."))
+    return redirect("imports:list")
