@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench backup restore clean
+.PHONY: install run test lint bench reliability backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: install
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python tests/perf/bench.py $(BENCH_ARGS)
+
+## Load and fault runs (issue 13): 20 officers for 60 s, then with PostgreSQL restarted. docs/reliability.md
+reliability: install
+	$(BIN)/python tests/reliability/load.py --seconds 60
+	$(BIN)/python tests/reliability/load.py --seconds 60 --restart-db
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,6 +1,18 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts (and leaves) in the default language: a request through the test
+    client activates its language in the thread, and it would otherwise stay on for the next
+    test's code that runs outside a request."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
