@@ -1,13 +1,9 @@
-import logging
-
 from django.conf import settings
-from django.db import OperationalError
 from django.shortcuts import render
 from django.utils import translation
 
+from rmp_portal import errors
 from rmp_portal.access import scope_for
-
-logger = logging.getLogger(__name__)
 
 # Pages a signed-in user without a role may still open: their own account, the language
 # switch, Django admin's own login, and what needs no login at all.
@@ -48,11 +44,8 @@ class DatabaseUnavailableMiddleware:
             # 9223372036854775808 in any form or filter becomes inside Django's own choice
             # fields (PostgreSQL compares them fine). The input is bad: say so, save nothing.
             return render(request, "400.html", status=400)
-        if isinstance(exception, OperationalError):
-            logger.error("Database unavailable on %s: %s", request.path, exception)
-            response = render(request, "503.html", status=503)
-            response["Retry-After"] = "30"
-            return response
+        if isinstance(exception, errors.DATABASE_DOWN):
+            return errors.database_unavailable(request)
         return None
 
 

@@ -45,3 +45,6 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database connection error anywhere (middleware included) answers the friendly 503 page.
+handler500 = "rmp_portal.errors.server_error"

@@ -95,3 +95,37 @@ def test_sessions_end_after_twelve_hours_without_a_request(settings, client, off
     client.force_login(officer)
     client.get("/groups/")
     assert client.session.get_expiry_age() == 12 * 60 * 60
+
+
+def test_a_database_failure_before_the_view_answers_the_friendly_503(officer):
+    """Loading the session and the user happens in middleware, before any view: when the
+    database fails there, the answer is the 503 page too, never a 500."""
+    from unittest import mock
+
+    from django.db import InterfaceError, OperationalError
+    from django.test import Client
+
+    for error in (OperationalError("server closed the connection"), InterfaceError("closed")):
+        client = Client(raise_request_exception=False)
+        client.force_login(officer)
+        with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=error):
+            response = client.get("/groups/")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        assert "briefly unavailable" in response.content.decode()
+
+
+def test_any_other_crash_is_the_portals_500_page(officer):
+    from unittest import mock
+
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(officer)
+    with mock.patch(
+        "django.contrib.sessions.backends.db.SessionStore.load", side_effect=RuntimeError("x")
+    ):
+        response = client.get("/groups/")
+    assert response.status_code == 500
+    assert "Traceback" not in response.content.decode()
+    assert "RMP Portal" in response.content.decode()
