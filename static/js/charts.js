@@ -15,6 +15,8 @@
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.color = "#33404d";
   Chart.defaults.maintainAspectRatio = false;
+  // Tick and tooltip numbers in the page's language (2 884 in Russian and Tajik).
+  Chart.defaults.locale = document.documentElement.lang || "en";
 
   function read(id) {
     var element = document.getElementById(id);

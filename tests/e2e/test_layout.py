@@ -6,7 +6,7 @@ button, and form fields as wide as the screen allows."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, save_screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, save_screenshot, sign_in
 from tests.e2e.main_pages import walk
 
 # A field on a phone fills the width: the screen less the page's, card's and border's padding.
@@ -90,3 +90,17 @@ def test_main_pages_fit_the_screen(live_server, browser, demo_data, viewport):
 
     walk(browser, live_server.url, demo_data, visit, viewport=viewport)
     assert len(seen) == 14
+
+
+@pytest.mark.parametrize(
+    ("viewport", "folded"), [(DESKTOP, False), (PHONE, True)], ids=["desktop", "phone"]
+)
+def test_registry_filters_start_folded_on_a_phone(live_server, page, demo_data, viewport, folded):
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server.url, "manager", demo_data)
+    page.goto(f"{live_server.url}/members/?sex=F")
+    assert page.evaluate("document.querySelector('details.filters').open") is not folded
+    expect(page.locator("#registry-total")).to_be_visible()
+    if folded:
+        page.get_by_text("Search and filter").click()
+        expect(page.get_by_label("Search")).to_be_visible()

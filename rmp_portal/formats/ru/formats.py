@@ -1,4 +1,5 @@
-"""Russian dates and numbers as the programme's reports write them: 24.11.2026 and 2 884.
+"""Russian (and Tajik) dates and numbers as the programme's reports write them: 24.11.2026,
+2 884.
 
 Django's own Russian formats spell the month out and accept only
 dd.mm.yyyy as input; forms here must also take the ISO dates a <input type="date"> sends.
