@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cooperatives.models import Cooperative, CooperativeMembership
 from members.models import Member
-from rmp_portal.admin import (
+from rmp_portal.core.admin import (
     TRACKED_READONLY_FIELDS,
     CurrentFilter,
     OneCurrentInlineFormSet,

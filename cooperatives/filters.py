@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
 from cooperatives.selectors import existing_cooperatives_on
-from groups.filters import DateRangeInput, ReportingDateMixin, scope_geography_filters
+from groups.filters import scope_geography_filters
 from groups.models import ActivityType, District, Province
-from rmp_portal.text import search_key
+from rmp_portal.core.filters import ReportingDateMixin
+from rmp_portal.core.text import search_key
+from rmp_portal.core.widgets import DateRangeInput
 
 MAX_SEARCH_WORDS = 8
 

@@ -4,11 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperatives import selectors, services
 from cooperatives.models import Cooperative
-from groups.forms import DateInput
 from groups.models import ActivityType, Province, SelfHelpGroup
+from groups.selectors import districts_editable
 from members.models import Member
-from rmp_portal import access
-from rmp_portal.concurrency import VersionedFormMixin
+from rmp_portal.core.concurrency import VersionedFormMixin
+from rmp_portal.core.widgets import DateInput
 
 SMALL_DATE = {"class": "form-control form-control-sm"}
 SMALL_SELECT = {"class": "form-select form-select-sm"}
@@ -80,7 +80,7 @@ class CooperativeFormingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         eligible = selectors.groups_free_to_join(user=user)
-        districts = access.districts_editable(user)
+        districts = districts_editable(user)
         if province is not None:
             eligible = eligible.filter(district__province=province)
             districts = districts.filter(province=province)

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groups.models import ActivityType, District, SelfHelpGroup, Tracked
+from groups.models import ActivityType, District, SelfHelpGroup
 from members.models import Member
+from rmp_portal.core.models import Tracked
 
 
 class Cooperative(Tracked):

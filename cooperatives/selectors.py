@@ -1,4 +1,4 @@
-"""Reads of cooperatives: scoped through rmp_portal.access, annotated once for the registry.
+"""Reads of cooperatives: scoped through rmp_portal.core.access, annotated once for the registry.
 
 Headcounts are correlated subqueries (computed only for the rows a page shows), so a page
 costs the same number of queries whatever the number of cooperatives, groups or members."""
@@ -24,9 +24,49 @@ from django.shortcuts import get_object_or_404
 
 from cooperatives.models import Cooperative, CooperativeMembership
 from groups.models import ActivityType, SelfHelpGroup
-from groups.selectors import count_of, current_members, current_memberships
+from groups.selectors import count_of, groups_editable
 from members.models import Member
-from rmp_portal import access
+from members.selectors import current_members
+from rmp_portal.core import access
+
+
+def cooperatives_visible(user) -> QuerySet[Cooperative]:
+    return access.by_province(
+        Cooperative.objects.all(), access.scope_for(user), "district__province_id"
+    )
+
+
+def cooperatives_editable(user) -> QuerySet[Cooperative]:
+    return access.by_district(Cooperative.objects.all(), access.scope_for(user), "district_id")
+
+
+def current_memberships(as_of: datetime.date | None = None) -> QuerySet[CooperativeMembership]:
+    if as_of is None:
+        return CooperativeMembership.objects.filter(left_on__isnull=True)
+    return CooperativeMembership.objects.filter(joined_on__lte=as_of).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=as_of)
+    )
+
+
+# ---- what the groups registry shows and filters of a group's cooperative -------------------
+# (registered with groups.selectors in CooperativesConfig.ready())
+
+
+def group_row_annotations(as_of: datetime.date | None) -> dict:
+    """The group's current cooperative (name and id), as of a date."""
+    membership = current_memberships(as_of).filter(group=OuterRef("pk"))
+    return {
+        "cooperative_name": Subquery(membership.values("cooperative__name")[:1]),
+        "cooperative_id": Subquery(membership.values("cooperative_id")[:1]),
+    }
+
+
+def group_in_cooperative(as_of: datetime.date | None = None, cooperative=None) -> Exists:
+    """The group is in a cooperative (or in `cooperative`) on the date."""
+    memberships = current_memberships(as_of).filter(group=OuterRef("pk"))
+    if cooperative is not None:
+        memberships = memberships.filter(cooperative=cooperative)
+    return Exists(memberships)
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -56,7 +96,7 @@ def cooperative_registry(*, user, as_of: datetime.date | None = None) -> QuerySe
     members = members_of_current_groups(as_of)
     first_branch = ActivityType.objects.filter(cooperatives=OuterRef("pk")).order_by("name")
     return (
-        access.cooperatives_visible(user)
+        cooperatives_visible(user)
         .select_related("district__province", "director")
         .prefetch_related("branches")
         .annotate(
@@ -77,7 +117,7 @@ def cooperative_registry(*, user, as_of: datetime.date | None = None) -> QuerySe
 def cooperative_detail(*, user, pk: int) -> Cooperative:
     """A cooperative the user may read (404 otherwise)."""
     return get_object_or_404(
-        access.cooperatives_visible(user).select_related("district__province", "director__group"),
+        cooperatives_visible(user).select_related("district__province", "director__group"),
         pk=pk,
     )
 
@@ -103,7 +143,7 @@ def groups_free_to_join(*, user) -> QuerySet[SelfHelpGroup]:
         group=OuterRef("pk"), left_on__isnull=True
     )
     return (
-        access.groups_editable(user)
+        groups_editable(user)
         .filter(status=SelfHelpGroup.Status.ACTIVE)
         .exclude(Exists(in_cooperative))
         .select_related("district__province")
@@ -114,7 +154,7 @@ def groups_free_to_join(*, user) -> QuerySet[SelfHelpGroup]:
 def cooperatives_open_to(*, user, group: SelfHelpGroup) -> QuerySet[Cooperative]:
     """Cooperatives a group may join: not dissolved, in the group's province, readable."""
     return (
-        access.cooperatives_visible(user)
+        cooperatives_visible(user)
         .filter(district__province_id=group.district.province_id)
         .exclude(status=Cooperative.Status.DISSOLVED)
         .select_related("district")

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative, CooperativeMembership
 from groups.models import ActivityType, District, SelfHelpGroup
+from groups.selectors import groups_editable
 from members.models import Member
-from rmp_portal import access
-from rmp_portal.concurrency import check_version
+from rmp_portal.core import access
+from rmp_portal.core.concurrency import check_version
 
 FORMING_STATUSES = (Cooperative.Status.FORMING, Cooperative.Status.REGISTERED)
 EDITABLE_FIELDS = (
@@ -88,9 +89,7 @@ def forming_errors(
             % {"groups": _names(inactive)},
         )
     editable = set(
-        access.groups_editable(user)
-        .filter(pk__in=[g.pk for g in groups])
-        .values_list("pk", flat=True)
+        groups_editable(user).filter(pk__in=[g.pk for g in groups]).values_list("pk", flat=True)
     )
     outside = [g for g in groups if g.pk not in editable]
     if outside:
@@ -288,7 +287,7 @@ def group_join_cooperative(
         .get(pk=cooperative.pk)
     )
     errors: list[str] = []
-    if not access.groups_editable(user).filter(pk=group.pk).exists():
+    if not groups_editable(user).filter(pk=group.pk).exists():
         errors.append(_("You can only change groups of your districts."))
     if cooperative.status == Cooperative.Status.DISSOLVED:
         errors.append(

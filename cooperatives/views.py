@@ -17,11 +17,12 @@ from cooperatives.forms import (
     JoinCooperativeForm,
     LeaveCooperativeForm,
 )
-from initiatives.views import initiatives_context
-from rmp_portal import access
-from rmp_portal.concurrency import STALE_MESSAGE, StaleEdit
-from rmp_portal.history import history_entries
-from rmp_portal.registry import Column, RegistryExportMixin, RegistryListView
+from cooperatives.selectors import cooperatives_editable
+from groups.selectors import districts_editable, groups_editable, provinces_visible
+from rmp_portal.core import access
+from rmp_portal.core.concurrency import STALE_MESSAGE, StaleEdit
+from rmp_portal.core.history import history_entries
+from rmp_portal.core.registry import Column, RegistryExportMixin, RegistryListView
 
 
 def _count(n: int) -> str:
@@ -99,7 +100,6 @@ def cooperative_detail(request, pk):
         # The cooperative's own changes and its groups joining and leaving.
         "history": history_entries(cooperative),
     }
-    context.update(initiatives_context(request, owner=cooperative))
     return render(request, "cooperatives/detail.html", context)
 
 
@@ -116,8 +116,8 @@ def cooperative_form(request):
     if not access.scope_for(request.user).can_edit:
         return render(request, "403.html", status=403)
     provinces = (
-        access.provinces_visible(request.user)
-        .filter(districts__in=access.districts_editable(request.user))
+        provinces_visible(request.user)
+        .filter(districts__in=districts_editable(request.user))
         .distinct()
     )
     province = provinces.filter(code=request.GET.get("province", "")).first()
@@ -140,7 +140,7 @@ def cooperative_form(request):
 
 
 def cooperative_edit(request, pk):
-    cooperative = get_object_or_404(access.cooperatives_editable(request.user), pk=pk)
+    cooperative = get_object_or_404(cooperatives_editable(request.user), pk=pk)
     form = CooperativeEditForm(request.POST or None, instance=cooperative)
     changes = None
     if request.method == "POST" and form.is_valid():
@@ -164,16 +164,10 @@ def cooperative_edit(request, pk):
     return render(request, "cooperatives/edit.html", context)
 
 
-def group_cooperative_context(request, group) -> dict:
-    """What the group page's "Cooperative" card needs for its join form (merge into the
-    group page's context; without it the card links to `choose_cooperative`)."""
-    return {"join_form": JoinCooperativeForm(user=request.user, group=group)}
-
-
 def choose_cooperative(request, code):
     """A page with the join form, for a group page that does not carry it."""
     group = get_object_or_404(
-        access.groups_editable(request.user).select_related("district__province"), code=code
+        groups_editable(request.user).select_related("district__province"), code=code
     )
     context = {"group": group, "join_form": JoinCooperativeForm(user=request.user, group=group)}
     return render(request, "cooperatives/join.html", context)
@@ -182,9 +176,7 @@ def choose_cooperative(request, code):
 @require_POST
 def group_join(request, code):
     """From a group's page: the group joins a cooperative."""
-    group = get_object_or_404(
-        access.groups_editable(request.user).select_related("district"), code=code
-    )
+    group = get_object_or_404(groups_editable(request.user).select_related("district"), code=code)
     form = JoinCooperativeForm(request.POST, user=request.user, group=group)
     if _run(request, form, services.group_join_cooperative, group=group):
         messages.success(
@@ -199,7 +191,7 @@ def group_join(request, code):
 def cooperative_add_group(request, pk):
     """From a cooperative's page: a group joins it."""
     cooperative = get_object_or_404(
-        access.cooperatives_editable(request.user).select_related("district"), pk=pk
+        cooperatives_editable(request.user).select_related("district"), pk=pk
     )
     form = AddGroupForm(request.POST, user=request.user, cooperative=cooperative)
     if _run(request, form, services.group_join_cooperative, cooperative=cooperative):

@@ -15,7 +15,7 @@ from groups.models import (
     SelfHelpGroup,
 )
 from members.models import Member
-from rmp_portal.admin import (
+from rmp_portal.core.admin import (
     TRACKED_READONLY_FIELDS,
     FoldedSearchMixin,
     OneCurrentInlineFormSet,

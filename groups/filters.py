@@ -1,60 +1,28 @@
 import django_filters
-from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cooperatives.models import Cooperative
-from groups.models import (
-    ActivityType,
-    District,
-    Jamoat,
-    Province,
-    ReferenceName,
-    SelfHelpGroup,
-    localized_name_order,
+from groups.models import ActivityType, District, Jamoat, Province, SelfHelpGroup
+from groups.selectors import (
+    choices_for,
+    districts_visible,
+    existing_on,
+    group_condition,
+    provinces_visible,
 )
-from groups.selectors import current_leaders, current_members, current_memberships, existing_on
-from members.models import Member
-from rmp_portal import access
-from rmp_portal.registry import CappedSelect
-from rmp_portal.text import search_key
-
-YES_NO = (("yes", _("yes")), ("no", _("no")))
-
-
-class DateInput(forms.DateInput):
-    """A date picker. Its value is always ISO (what <input type="date"> shows and sends),
-    never the language's format (24.11.2026), which the picker would take for empty."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class DateRangeInput(django_filters.widgets.DateRangeWidget):
-    """Two date inputs under the field's legend, each with its own accessible name ("from",
-    "to"): a legend alone does not label the inputs for screen readers."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"type": "date", **(attrs or {})})
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        for subwidget, word in zip(
-            context["widget"]["subwidgets"], (_("from"), _("to")), strict=True
-        ):
-            subwidget["attrs"]["aria-label"] = word
-        return context
+from rmp_portal.core.filters import YES_NO, ReportingDateMixin, search_tokens
+from rmp_portal.core.models import ReferenceName, localized_name_order
+from rmp_portal.core.registry import CappedSelect
+from rmp_portal.core.widgets import DateRangeInput
 
 
 def scope_geography_filters(filterset, user) -> None:
     """Province and district choices the user may read; once a province is chosen, the
     district choices narrow to it. The raw query-string value is only compared with the
     visible provinces' ids, never put into a query (a huge number would overflow SQLite)."""
-    provinces = access.provinces_visible(user)
+    provinces = provinces_visible(user)
     filterset.filters["province"].queryset = provinces
-    districts = access.districts_visible(user)
+    districts = districts_visible(user)
     chosen = filterset.data.get("province") if filterset.data else None
     province_ids = {str(pk) for pk in provinces.values_list("pk", flat=True)}
     if chosen in province_ids:
@@ -73,24 +41,6 @@ def order_reference_choices(filterset) -> None:
             continue
         first = ("province__code",) if model is District else ()
         filterset.filters[name].queryset = localized_name_order(queryset, *first)
-
-
-def search_tokens(value: str) -> list[str]:
-    return search_key(value).split()[:8]
-
-
-class ReportingDateMixin(django_filters.FilterSet):
-    """`as_of`: the registry as it stood on a date (used by the dashboards' drill-down)."""
-
-    as_of = django_filters.DateFilter(
-        label=_("As of date"), method="filter_as_of", widget=DateInput
-    )
-
-    @property
-    def as_of_date(self):
-        if self.is_bound and self.is_valid():
-            return self.form.cleaned_data.get("as_of")
-        return None
 
 
 class GroupFilter(ReportingDateMixin):
@@ -113,8 +63,9 @@ class GroupFilter(ReportingDateMixin):
     in_cooperative = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_in_cooperative", label=_("In a cooperative")
     )
+    # Its choices are the cooperatives the user may read (registered by cooperatives).
     cooperative = django_filters.ModelChoiceFilter(
-        queryset=Cooperative.objects.none(),
+        queryset=SelfHelpGroup.objects.none(),
         method="filter_cooperative",
         label=_("Cooperative"),
         widget=CappedSelect,  # 5,000 cooperatives at national scale
@@ -139,10 +90,10 @@ class GroupFilter(ReportingDateMixin):
         super().__init__(*args, request=request, **kwargs)
         user = request.user
         self.filters["jamoat"].queryset = Jamoat.objects.filter(
-            district__in=access.districts_visible(user)
+            district__in=districts_visible(user)
         ).select_related("district")
         scope_geography_filters(self, user)
-        self.filters["cooperative"].queryset = access.cooperatives_visible(user)
+        self.filters["cooperative"].queryset = choices_for("cooperative", user)
 
     def filter_queryset(self, queryset):
         as_of = self.form.cleaned_data.get("as_of")
@@ -156,30 +107,24 @@ class GroupFilter(ReportingDateMixin):
 
     def filter_search(self, queryset, name, value):
         for token in search_tokens(value):
-            leader_matches = current_leaders().filter(
-                group=OuterRef("pk"), search_key__contains=token
-            )
             queryset = queryset.filter(
                 Q(search_key__contains=token)
                 | Q(district__search_key__contains=token)
-                | Exists(leader_matches)
+                | group_condition("leader_matches", token)
             )
         return queryset
 
     def filter_in_cooperative(self, queryset, name, value):
-        in_coop = Exists(current_memberships(self._as_of).filter(group=OuterRef("pk")))
+        in_coop = group_condition("in_cooperative", self._as_of)
         return queryset.filter(in_coop) if value == "yes" else queryset.exclude(in_coop)
 
     def filter_cooperative(self, queryset, name, value):
-        memberships = current_memberships(self._as_of).filter(
-            group=OuterRef("pk"), cooperative=value
-        )
-        return queryset.filter(Exists(memberships))
+        return queryset.filter(group_condition("in_cooperative", self._as_of, cooperative=value))
 
     def filter_has_men(self, queryset, name, value):
-        men = Exists(current_members(self._as_of).filter(group=OuterRef("pk"), sex=Member.Sex.MALE))
+        men = group_condition("has_men", self._as_of)
         return queryset.filter(men) if value == "yes" else queryset.exclude(men)
 
     def filter_needs_leader(self, queryset, name, value):
-        leader = Exists(current_leaders(self._as_of).filter(group=OuterRef("pk")))
+        leader = group_condition("has_leader", self._as_of)
         return queryset.exclude(leader) if value == "yes" else queryset.filter(leader)

@@ -4,15 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ActivityType, Jamoat, SelfHelpGroup
-from rmp_portal import access
-from rmp_portal.concurrency import VersionedFormMixin
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from groups.selectors import districts_editable
+from rmp_portal.core.concurrency import VersionedFormMixin
+from rmp_portal.core.widgets import DateInput
 
 
 class GroupForm(VersionedFormMixin, forms.ModelForm):
@@ -38,7 +32,7 @@ class GroupForm(VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        districts = access.districts_editable(user)
+        districts = districts_editable(user)
         self.fields["district"].queryset = districts
         self.fields["district"].empty_label = None if districts.count() == 1 else "---------"
         self.fields["jamoat"].queryset = Jamoat.objects.filter(

@@ -1,18 +1,45 @@
-"""Reads of groups: scoped through rmp_portal.access, annotated once for the registry."""
+"""Reads of groups: scoped through rmp_portal.core.access, annotated once for the registry."""
 
 import datetime
+from collections.abc import Callable
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce
 
-from cooperatives.models import CooperativeMembership
-from groups.models import SelfHelpGroup
-from members.models import Member
-from rmp_portal import access
+from groups.models import District, Province, SelfHelpGroup
+from rmp_portal.core import access
+
+# ---- scope: what a user may read and change (rmp_portal.core.access) ----------------------
 
 
-def current_members(as_of: datetime.date | None = None) -> QuerySet[Member]:
-    return Member.objects.current() if as_of is None else Member.objects.current_on(as_of)
+def groups_visible(user) -> QuerySet[SelfHelpGroup]:
+    return access.by_province(
+        SelfHelpGroup.objects.all(), access.scope_for(user), "district__province_id"
+    )
+
+
+def groups_editable(user) -> QuerySet[SelfHelpGroup]:
+    return access.by_district(SelfHelpGroup.objects.all(), access.scope_for(user), "district_id")
+
+
+def districts_editable(user) -> QuerySet[District]:
+    return access.by_district(
+        District.objects.select_related("province"), access.scope_for(user), "id"
+    )
+
+
+def districts_visible(user) -> QuerySet[District]:
+    return access.by_province(
+        District.objects.select_related("province"), access.scope_for(user), "province_id"
+    )
+
+
+def provinces_visible(user) -> QuerySet[Province]:
+    return access.by_province(Province.objects.all(), access.scope_for(user), "id")
+
+
+def dashboard_provinces(user) -> QuerySet[Province]:
+    return access.by_dashboard_province(Province.objects.all(), access.scope_for(user), "id")
 
 
 def count_of(queryset: QuerySet, group_field: str = "group") -> Coalesce:
@@ -29,19 +56,6 @@ def count_of(queryset: QuerySet, group_field: str = "group") -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def current_leaders(as_of: datetime.date | None = None) -> QuerySet[Member]:
-    leaders = Member.objects.filter(role=Member.Role.LEADER)
-    return leaders.current() if as_of is None else leaders.current_on(as_of)
-
-
-def current_memberships(as_of: datetime.date | None = None) -> QuerySet[CooperativeMembership]:
-    if as_of is None:
-        return CooperativeMembership.objects.filter(left_on__isnull=True)
-    return CooperativeMembership.objects.filter(joined_on__lte=as_of).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=as_of)
-    )
-
-
 def existing_on(queryset: QuerySet[SelfHelpGroup], as_of: datetime.date) -> QuerySet:
     """Groups that existed on a date: established by then and not yet dissolved."""
     return queryset.filter(established_on__lte=as_of).filter(
@@ -49,27 +63,54 @@ def existing_on(queryset: QuerySet[SelfHelpGroup], as_of: datetime.date) -> Quer
     )
 
 
+# ---- what the apps above add to a group's registry row ------------------------------------
+#
+# The groups registry shows each group's current women and men, its leader and its current
+# cooperative, and filters and searches on them. Those records belong to members and
+# cooperatives, which sit above groups: they register the annotations and conditions in their
+# AppConfig.ready() (members.apps, cooperatives.apps), so this app names neither.
+
+# Each maker takes the reporting date (None: today) and returns {annotation name: expression}.
+_ROW_ANNOTATIONS: list[Callable[[datetime.date | None], dict]] = []
+# Conditions on a group (expressions usable in filter()), by name.
+_CONDITIONS: dict[str, Callable[..., Exists]] = {}
+# Querysets of choices for the registry's filters that list a higher app's records, by name.
+_CHOICES: dict[str, Callable[[object], QuerySet]] = {}
+
+
+def register_row_annotations(maker: Callable[[datetime.date | None], dict]) -> None:
+    if maker not in _ROW_ANNOTATIONS:
+        _ROW_ANNOTATIONS.append(maker)
+
+
+def register_condition(name: str, maker: Callable[..., Exists]) -> None:
+    """`maker(as_of, ...)` returns an expression true for the groups that meet `name`."""
+    _CONDITIONS[name] = maker
+
+
+def register_choices(name: str, queryset_for: Callable[[object], QuerySet]) -> None:
+    """`queryset_for(user)` lists the records a filter named `name` offers the user."""
+    _CHOICES[name] = queryset_for
+
+
+def group_condition(name: str, *args, **kwargs) -> Exists:
+    """The registered condition `name` (e.g. "has_men", "has_leader", "in_cooperative")."""
+    return _CONDITIONS[name](*args, **kwargs)
+
+
+def choices_for(name: str, user) -> QuerySet:
+    return _CHOICES[name](user)
+
+
 def group_registry(*, user, as_of: datetime.date | None = None) -> QuerySet[SelfHelpGroup]:
-    """Groups the user may read, with what the registry shows: current women and men, the
-    leader's name and the current cooperative, each computed in the same query."""
-    members = current_members(as_of)
-    leader = (
-        current_leaders(as_of)
-        .filter(group=OuterRef("pk"))
-        .annotate(display=Concat("surname", Value(" "), "given_name"))
-    )
-    membership = current_memberships(as_of).filter(group=OuterRef("pk"))
+    """Groups the user may read, with what the registry shows (current women and men, the
+    leader's name and the current cooperative, as registered above), each computed in the
+    same query."""
+    annotations = {}
+    for maker in _ROW_ANNOTATIONS:
+        annotations.update(maker(as_of))
     return (
-        access.groups_visible(user)
-        .select_related("district__province", "jamoat")
-        .annotate(
-            current_women=count_of(members.filter(sex=Member.Sex.FEMALE)),
-            current_men=count_of(members.filter(sex=Member.Sex.MALE)),
-            leader_name=Subquery(leader.values("display")[:1]),
-            leader_id=Subquery(leader.values("pk")[:1]),
-            cooperative_name=Subquery(membership.values("cooperative__name")[:1]),
-            cooperative_id=Subquery(membership.values("cooperative_id")[:1]),
-        )
+        groups_visible(user).select_related("district__province", "jamoat").annotate(**annotations)
     )
 
 
@@ -77,9 +118,5 @@ def group_detail(*, user, code: str) -> SelfHelpGroup:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        access.groups_visible(user).select_related("district__province", "jamoat"), code=code
+        groups_visible(user).select_related("district__province", "jamoat"), code=code
     )
-
-
-def has_current_leader(as_of: datetime.date | None = None):
-    return Exists(current_leaders(as_of).filter(group=OuterRef("pk")))

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from groups.models import SelfHelpGroup
-from rmp_portal.concurrency import check_version
+from rmp_portal.core.concurrency import check_version
 
 EDITABLE_FIELDS = (
     "name",

@@ -5,15 +5,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cooperatives.views import group_cooperative_context
 from groups import selectors, services
 from groups.filters import GroupFilter
 from groups.forms import GroupForm
-from initiatives.views import initiatives_context
-from rmp_portal import access
-from rmp_portal.concurrency import STALE_MESSAGE, StaleEdit
-from rmp_portal.history import history_entries
-from rmp_portal.registry import Column, RegistryExportMixin, RegistryListView
+from groups.selectors import groups_editable
+from rmp_portal.core import access
+from rmp_portal.core.concurrency import STALE_MESSAGE, StaleEdit
+from rmp_portal.core.history import history_entries
+from rmp_portal.core.registry import Column, RegistryExportMixin, RegistryListView
 
 
 def _count(n: int) -> str:
@@ -85,9 +84,6 @@ def group_detail(request, code):
         "personal": scope.may_see_personal_data(group.district_id),
         "history": history_entries(group),
     }
-    if context["can_edit"]:
-        context.update(group_cooperative_context(request, group))
-    context.update(initiatives_context(request, owner=group))
     return render(request, "groups/detail.html", context)
 
 
@@ -107,7 +103,7 @@ def group_create(request):
 
 
 def group_edit(request, code):
-    group = get_object_or_404(access.groups_editable(request.user), code=code)
+    group = get_object_or_404(groups_editable(request.user), code=code)
     form = GroupForm(request.POST or None, instance=group, user=request.user)
     changes = None
     if request.method == "POST" and form.is_valid():

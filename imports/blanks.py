@@ -11,16 +11,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from groups.models import ActivityType, Jamoat, SelfHelpGroup
+from groups.selectors import districts_editable, groups_editable
 from imports.columns import template_columns
 from members.models import Member
-from rmp_portal import access
 
 EXAMPLE_DATE = datetime.date(2014, 6, 1)
 GROUP_LIST_LIMIT = 2000
 
 
 def _example(kind: str, user) -> dict:
-    district = access.districts_editable(user).order_by("province__code", "name").first()
+    district = districts_editable(user).order_by("province__code", "name").first()
     if kind == "groups":
         jamoat = Jamoat.objects.filter(district=district).order_by("name").first()
         activity = ActivityType.objects.order_by("name").first()
@@ -37,7 +37,7 @@ def _example(kind: str, user) -> dict:
             "notes": "",
         }
     group = (
-        access.groups_editable(user).exclude(status=SelfHelpGroup.Status.DISSOLVED).order_by("code")
+        groups_editable(user).exclude(status=SelfHelpGroup.Status.DISSOLVED).order_by("code")
     ).first()
     return {
         "group": group.code if group else "SU-0001",
@@ -106,7 +106,7 @@ def _reference_sheet(sheet, kind: str, user) -> None:
             sheet.append([force_str(v) if v is not None else "" for v in row])
         sheet.append([])
 
-    districts = list(access.districts_editable(user).order_by("province__code", "name"))
+    districts = list(districts_editable(user).order_by("province__code", "name"))
     section(
         gettext("Districts you may import into"),
         [gettext("District"), gettext("Province"), gettext("Other names accepted")],
@@ -143,7 +143,7 @@ def _reference_sheet(sheet, kind: str, user) -> None:
         section(gettext("Dates"), [gettext("Write dates as 31.12.2019 or 2019-12-31.")], [])
         return
     groups = (
-        access.groups_editable(user)
+        groups_editable(user)
         .exclude(status=SelfHelpGroup.Status.DISSOLVED)
         .select_related("district")
         .order_by("code")[:GROUP_LIST_LIMIT]

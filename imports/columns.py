@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import SelfHelpGroup
 from members.models import Member
-from rmp_portal.text import search_key
+from rmp_portal.core.text import search_key
 
 LANGUAGES = ("en", "ru", "tg")
-# The export quotes text that a spreadsheet would run as a formula (rmp_portal.registry):
+# The export quotes text that a spreadsheet would run as a formula (rmp_portal.core.registry):
 # the quote is taken off again so a registry comes back unchanged.
 _QUOTED_FORMULA = re.compile(r"^'[=+\-@\t\r]")
 _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y", "%Y-%m-%d %H:%M:%S")

@@ -29,9 +29,10 @@ from imports import columns as cols
 from imports.models import ImportRun
 from imports.reader import ImportFileError, Table, read_upload
 from members.models import MAX_AGE, MIN_AGE, Member
-from rmp_portal import access, dashboards
-from rmp_portal.history import format_value
-from rmp_portal.text import phone_key, search_key
+from rmp_portal.core import access
+from rmp_portal.core.history import format_value
+from rmp_portal.core.text import phone_key, search_key
+from rmp_portal.core import cache as data_cache
 
 logger = logging.getLogger(__name__)
 # Names are folded several times per row (matching, duplicates); a file repeats them too.
@@ -797,7 +798,7 @@ def import_commit(
             run.finished_at = timezone.now()
             run.save()
             # Bulk writes send no post_save signal: the dashboards' cache is dropped here.
-            dashboards.invalidate()
+            data_cache.invalidate()
     except _AllOrNothing as refusal:
         # The run's fresh counts were saved in the rolled-back transaction: save them again.
         ImportRun.objects.filter(pk=run.pk).update(

@@ -11,7 +11,7 @@ from imports.columns import COLUMNS, match_headers
 from imports.forms import ConfirmForm, UploadForm
 from imports.models import ImportRun
 from imports.reader import ImportFileError
-from rmp_portal import access
+from rmp_portal.core import access
 
 PREVIEW_PAGE = 100
 TITLES = {"groups": _("Import self-help groups"), "members": _("Import members")}

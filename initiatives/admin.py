@@ -10,7 +10,7 @@ from initiatives.models import (
     SupportTopic,
 )
 from initiatives.services import participant_errors
-from rmp_portal.admin import TRACKED_READONLY_FIELDS, TrackedAdminMixin
+from rmp_portal.core.admin import TRACKED_READONLY_FIELDS, TrackedAdminMixin
 
 NAME_FIELDS = ("name", "name_ru", "name_tg")
 

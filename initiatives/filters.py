@@ -7,26 +7,11 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.filters import YES_NO, ReportingDateMixin, scope_geography_filters, search_tokens
+from groups.filters import scope_geography_filters
 from groups.models import ActivityType, District, Province
 from initiatives.models import InitiativeStatus, JointInitiative, SupportActivity, SupportTopic
-
-
-class DateRange(django_filters.widgets.DateRangeWidget):
-    """Two date inputs, each with its own accessible name ("from", "to"): the field's label
-    alone does not name them for screen readers."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"type": "date", **(attrs or {})})
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        for subwidget, word in zip(
-            context["widget"]["subwidgets"], (_("from"), _("to")), strict=True
-        ):
-            subwidget["attrs"]["aria-label"] = word
-        return context
-
+from rmp_portal.core.filters import YES_NO, ReportingDateMixin, search_tokens
+from rmp_portal.core.widgets import DateRangeInput
 
 OWNER_KINDS = (("group", _("a self-help group")), ("cooperative", _("a cooperative")))
 
@@ -56,13 +41,13 @@ class InitiativeFilter(ReportingDateMixin):
         choices=OWNER_KINDS, method="filter_owner", label=_("Owner is")
     )
     started = django_filters.DateFromToRangeFilter(
-        field_name="started_on", label=_("Started between"), widget=DateRange()
+        field_name="started_on", label=_("Started between"), widget=DateRangeInput()
     )
     has_grant = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_has_grant", label=_("Has a grant")
     )
     granted = django_filters.DateFromToRangeFilter(
-        field_name="grant_date", label=_("Grant received between"), widget=DateRange()
+        field_name="grant_date", label=_("Grant received between"), widget=DateRangeInput()
     )
 
     class Meta:
@@ -138,7 +123,7 @@ class SupportFilter(ReportingDateMixin):
         choices=SupportActivity.Recipient.choices, label=_("Recipient")
     )
     held = django_filters.DateFromToRangeFilter(
-        field_name="held_on", label=_("Held between"), widget=DateRange()
+        field_name="held_on", label=_("Held between"), widget=DateRangeInput()
     )
 
     class Meta:

@@ -4,13 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
-from groups.forms import DateInput
+from cooperatives.selectors import cooperatives_editable
 from groups.models import ActivityType, SelfHelpGroup
+from groups.selectors import groups_editable
 from initiatives import selectors
 from initiatives.models import InitiativeStatus, JointInitiative, SupportActivity, SupportTopic
 from members.models import Member
-from rmp_portal import access
-from rmp_portal.concurrency import VersionedFormMixin
+from rmp_portal.core.concurrency import VersionedFormMixin
+from rmp_portal.core.widgets import DateInput
 
 SMALL_DATE = {"class": "form-control form-control-sm"}
 SMALL_SELECT = {"class": "form-select form-select-sm"}
@@ -161,13 +162,13 @@ class SupportForm(VersionedFormMixin, forms.ModelForm):
             groups |= Q(pk__in=self.instance.groups.values("pk"))
             cooperatives |= Q(pk=self.instance.cooperative_id)
         self.fields["groups"].queryset = (
-            access.groups_editable(user)
+            groups_editable(user)
             .filter(groups)
             .select_related("district__province")
             .order_by("district__province__code", "district__name", "code")
         )
         self.fields["cooperative"].queryset = (
-            access.cooperatives_editable(user)
+            cooperatives_editable(user)
             .filter(cooperatives)
             .select_related("district")
             .order_by("name", "pk")

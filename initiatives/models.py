@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cooperatives.models import Cooperative
-from groups.models import PROGRAMME_START, ActivityType, ReferenceName, SelfHelpGroup, Tracked
+from groups.models import PROGRAMME_START, ActivityType, SelfHelpGroup
 from members.models import Member
-from rmp_portal.text import search_key
+from rmp_portal.core.models import ReferenceName, Tracked
+from rmp_portal.core.text import search_key
 
 
 class InitiativeStatus(models.TextChoices):
@@ -354,6 +355,12 @@ class SupportActivity(Tracked):
     @property
     def participants(self) -> int:
         return self.women + self.men
+
+    def recipient_districts(self) -> str:
+        """The district of the cooperative, or of the groups, it went to."""
+        if self.cooperative_id:
+            return str(self.cooperative.district)
+        return ", ".join(sorted({str(g.district) for g in self.groups.all()}))
 
     def save(self, *args, **kwargs):
         self.search_key = search_key(self.partner_name)

@@ -1,4 +1,4 @@
-"""Reads of initiatives and support activities, scoped through rmp_portal.access.
+"""Reads of initiatives and support activities, scoped through rmp_portal.core.access.
 
 Where a record is (DESIGN.md, "Who may do what"):
 
@@ -30,11 +30,12 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from cooperatives.models import Cooperative
+from cooperatives.selectors import cooperatives_editable, cooperatives_visible, current_memberships
 from groups.models import SelfHelpGroup
-from groups.selectors import current_memberships
+from groups.selectors import groups_editable, groups_visible
 from initiatives.models import InitiativeStatusChange, JointInitiative, SupportActivity
 from members.models import Member
-from rmp_portal import access
+from rmp_portal.core import access
 
 # Scope ------------------------------------------------------------------------------------
 
@@ -44,8 +45,7 @@ def initiatives_visible(user) -> QuerySet[JointInitiative]:
     if scope.read_province_ids is None:
         return JointInitiative.objects.all()
     return JointInitiative.objects.filter(
-        Q(group__in=access.groups_visible(user))
-        | Q(cooperative__in=access.cooperatives_visible(user))
+        Q(group__in=groups_visible(user)) | Q(cooperative__in=cooperatives_visible(user))
     )
 
 
@@ -53,8 +53,7 @@ def initiatives_editable(user) -> QuerySet[JointInitiative]:
     if access.scope_for(user).is_admin:
         return JointInitiative.objects.all()
     return JointInitiative.objects.filter(
-        Q(group__in=access.groups_editable(user))
-        | Q(cooperative__in=access.cooperatives_editable(user))
+        Q(group__in=groups_editable(user)) | Q(cooperative__in=cooperatives_editable(user))
     )
 
 
@@ -68,8 +67,8 @@ def support_visible(user) -> QuerySet[SupportActivity]:
     if scope.read_province_ids is None:
         return SupportActivity.objects.all()
     return SupportActivity.objects.filter(
-        Q(cooperative__in=access.cooperatives_visible(user))
-        | Exists(_recipient_groups(access.groups_visible(user)))
+        Q(cooperative__in=cooperatives_visible(user))
+        | Exists(_recipient_groups(groups_visible(user)))
     )
 
 
@@ -78,10 +77,10 @@ def support_editable(user) -> QuerySet[SupportActivity]:
         return SupportActivity.objects.all()
     through = SupportActivity.groups.through
     outside = through.objects.filter(supportactivity=OuterRef("pk")).exclude(
-        selfhelpgroup__in=access.groups_editable(user)
+        selfhelpgroup__in=groups_editable(user)
     )
     return SupportActivity.objects.filter(
-        Q(cooperative__in=access.cooperatives_editable(user))
+        Q(cooperative__in=cooperatives_editable(user))
         | (
             Q(recipient=SupportActivity.Recipient.GROUPS)
             & Exists(through.objects.filter(supportactivity=OuterRef("pk")))
@@ -234,14 +233,14 @@ def editable_owner(user, *, group_code: str = "", cooperative_pk: str = ""):
         return None
     if group_code:
         return (
-            access.groups_editable(user)
+            groups_editable(user)
             .select_related("district__province")
             .filter(code=group_code[:12])
             .first()
         )
     if cooperative_pk.isdigit() and len(cooperative_pk) < 18:
         return (
-            access.cooperatives_editable(user)
+            cooperatives_editable(user)
             .select_related("district__province")
             .filter(pk=int(cooperative_pk))
             .first()

@@ -11,12 +11,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
+from cooperatives.selectors import cooperatives_editable
 from groups.models import SelfHelpGroup
+from groups.selectors import groups_editable
 from initiatives import selectors
 from initiatives.models import InitiativeStatusChange, JointInitiative, SupportActivity
 from members.models import Member
-from rmp_portal import access
-from rmp_portal.concurrency import check_version
+from rmp_portal.core.concurrency import check_version
 
 INITIATIVE_FIELDS = (
     "title",
@@ -58,8 +59,8 @@ def _names(objects: Iterable) -> str:
 
 def _may_edit_owner(user, owner: Owner) -> bool:
     if isinstance(owner, SelfHelpGroup):
-        return access.groups_editable(user).filter(pk=owner.pk).exists()
-    return access.cooperatives_editable(user).filter(pk=owner.pk).exists()
+        return groups_editable(user).filter(pk=owner.pk).exists()
+    return cooperatives_editable(user).filter(pk=owner.pk).exists()
 
 
 def participant_errors(
@@ -238,9 +239,7 @@ def recipient_errors(
             % {"provinces": ", ".join(sorted(str(p) for p in provinces))},
         )
     editable = set(
-        access.groups_editable(user)
-        .filter(pk__in=[g.pk for g in groups])
-        .values_list("pk", flat=True)
+        groups_editable(user).filter(pk__in=[g.pk for g in groups]).values_list("pk", flat=True)
     )
     outside = [g for g in groups if g.pk not in editable]
     if outside:

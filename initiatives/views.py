@@ -3,22 +3,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from cooperatives.models import Cooperative
+from cooperatives.selectors import cooperatives_editable
 from groups.models import SelfHelpGroup
+from groups.selectors import groups_editable
 from initiatives import selectors, services
 from initiatives.filters import InitiativeFilter, SupportFilter
 from initiatives.forms import InitiativeForm, StatusChangeForm, SupportForm
 from initiatives.models import InitiativeStatus, JointInitiative, SupportActivity
-from rmp_portal import access
-from rmp_portal.concurrency import STALE_MESSAGE, StaleEdit
-from rmp_portal.history import history_entries
-from rmp_portal.registry import Column, RegistryExportMixin, RegistryListView
+from rmp_portal.core import access
+from rmp_portal.core.concurrency import STALE_MESSAGE, StaleEdit
+from rmp_portal.core.history import history_entries
+from rmp_portal.core.registry import Column, RegistryExportMixin, RegistryListView
 
 STATUS_LABELS = dict(InitiativeStatus.choices)
 
@@ -49,12 +50,6 @@ def _province(a: SupportActivity) -> str:
     if a.cooperative_id:
         return str(a.cooperative.district.province)
     return ", ".join(sorted({str(g.district.province) for g in a.groups.all()}))
-
-
-def recipient_districts(a: SupportActivity) -> str:
-    if a.cooperative_id:
-        return str(a.cooperative.district)
-    return ", ".join(sorted({str(g.district) for g in a.groups.all()}))
 
 
 def _delivered_by(a: SupportActivity) -> str:
@@ -162,7 +157,7 @@ class SupportListView(RegistryListView):
         Column("topic", gettext_lazy("Topic"), lambda a: str(a.topic), "topic__name"),
         Column("delivered_by", gettext_lazy("Delivered by"), _delivered_by, "delivered_by"),
         Column("recipients", gettext_lazy("Recipients"), _recipients, "recipient_sort"),
-        Column("district", gettext_lazy("District"), recipient_districts),
+        Column("district", gettext_lazy("District"), SupportActivity.recipient_districts),
         Column("women", gettext_lazy("Women"), lambda a: a.women, "women"),
         Column("men", gettext_lazy("Men"), lambda a: a.men, "men"),
         Column("province", gettext_lazy("Province"), _province, in_table=False),
@@ -236,11 +231,11 @@ def _choose_owner(request):
     """Before the form: whose initiative it is (a group or a cooperative the user may
     change), as a GET form back to the same page."""
     context = {
-        "groups": access.groups_editable(request.user)
+        "groups": groups_editable(request.user)
         .exclude(status=SelfHelpGroup.Status.DISSOLVED)
         .select_related("district")
         .order_by("district__name", "code"),
-        "cooperatives": access.cooperatives_editable(request.user)
+        "cooperatives": cooperatives_editable(request.user)
         .exclude(status=Cooperative.Status.DISSOLVED)
         .select_related("district")
         .order_by("name"),
@@ -382,21 +377,3 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 # On a group's or a cooperative's page ------------------------------------------------------
-
-
-def initiatives_context(request, *, owner: SelfHelpGroup | Cooperative) -> dict:
-    """What the "Initiatives" and "Support received" cards of a group's or a cooperative's
-    page need (templates/initiatives/_for_owner.html); merge into that page's context."""
-    kind = "group" if isinstance(owner, SelfHelpGroup) else "cooperative"
-    key = owner.code if kind == "group" else owner.pk
-    may_add = (
-        access.scope_for(request.user).may_edit_district(owner.district_id)
-        and owner.status != "dissolved"
-    )
-    query = f"?{kind}={key}"
-    return {
-        "owner_initiatives": list(selectors.initiatives_of(owner=owner)),
-        "owner_support": list(selectors.support_to(owner=owner)),
-        "owner_new_initiative_url": reverse("initiatives:create") + query if may_add else "",
-        "owner_new_support_url": reverse("support:create") + query if may_add else "",
-    }

@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.models import Member
-from rmp_portal.admin import (
+from rmp_portal.core.admin import (
     TRACKED_READONLY_FIELDS,
     CurrentFilter,
     FoldedSearchMixin,
     TrackedAdminMixin,
 )
-from rmp_portal.text import phone_key
+from rmp_portal.core.text import phone_key
 
 # Fewer digits than this would match too many phone numbers to be a phone search.
 MIN_PHONE_DIGITS = 4

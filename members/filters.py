@@ -3,17 +3,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.filters import (
-    YES_NO,
-    DateRangeInput,
-    ReportingDateMixin,
-    scope_geography_filters,
-    search_tokens,
-)
+from groups.filters import scope_geography_filters
 from groups.models import District, Province
 from members.models import Member
-from rmp_portal import access
-from rmp_portal.text import phone_key
+from rmp_portal.core import access
+from rmp_portal.core.filters import YES_NO, ReportingDateMixin, search_tokens
+from rmp_portal.core.text import phone_key
+from rmp_portal.core.widgets import DateRangeInput
 
 STATUS_CHOICES = (("current", _("current")), ("left", _("left")))
 

@@ -4,12 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.forms import DateInput
 from groups.models import SelfHelpGroup
+from groups.selectors import groups_editable
 from members.models import Member
 from members.services import EDITABLE_FIELDS
-from rmp_portal import access
-from rmp_portal.concurrency import VersionedFormMixin
+from rmp_portal.core.concurrency import VersionedFormMixin
+from rmp_portal.core.widgets import DateInput
 
 PERSON_FIELDS = list(EDITABLE_FIELDS)
 
@@ -34,9 +34,7 @@ class GroupCodeField(forms.ModelChoiceField):
 
 def open_groups(user):
     """Groups the user may add members to: in their districts, not dissolved."""
-    return (
-        access.groups_editable(user).exclude(status=SelfHelpGroup.Status.DISSOLVED).order_by("code")
-    )
+    return groups_editable(user).exclude(status=SelfHelpGroup.Status.DISSOLVED).order_by("code")
 
 
 def _not_ancient(value: datetime.date | None) -> datetime.date | None:

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groups.models import SelfHelpGroup, Tracked
-from rmp_portal.text import phone_key, search_key
+from groups.models import SelfHelpGroup
+from rmp_portal.core.models import Tracked
+from rmp_portal.core.text import phone_key, search_key
 
 MIN_AGE = 14
 MAX_AGE = 100
@@ -129,6 +130,12 @@ class Member(Tracked):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def history_label(self) -> str:
+        """The name change lists show (rmp_portal.core.history): without the patronymic,
+        which is personal data."""
+        return f"{self.surname} {self.given_name}"
 
     @property
     def full_name(self) -> str:

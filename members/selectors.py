@@ -1,14 +1,27 @@
-"""Reads of members: scoped through rmp_portal.access, with what each page shows fetched once."""
+"""Reads of members: scoped through rmp_portal.core.access; what each page shows, fetched once."""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404
 
+from groups.selectors import count_of
 from members.models import Member
-from rmp_portal import access
-from rmp_portal.text import phone_key, search_key
+from rmp_portal.core import access
+from rmp_portal.core.text import phone_key, search_key
+
+
+def members_visible(user) -> QuerySet[Member]:
+    return access.by_province(
+        Member.objects.all(), access.scope_for(user), "group__district__province_id"
+    )
+
+
+def members_editable(user) -> QuerySet[Member]:
+    return access.by_district(Member.objects.all(), access.scope_for(user), "group__district_id")
+
 
 # Numbers are written with and without the country (+992) and operator prefixes: the last nine
 # digits (a Tajik subscriber number) identify a phone.
@@ -16,10 +29,52 @@ PHONE_MATCH_DIGITS = 9
 PHONE_MIN_DIGITS = 7
 
 
+def current_members(as_of: datetime.date | None = None) -> QuerySet[Member]:
+    return Member.objects.current() if as_of is None else Member.objects.current_on(as_of)
+
+
+def current_leaders(as_of: datetime.date | None = None) -> QuerySet[Member]:
+    leaders = Member.objects.filter(role=Member.Role.LEADER)
+    return leaders.current() if as_of is None else leaders.current_on(as_of)
+
+
+# ---- what the groups registry shows and filters of a group's members -----------------------
+# (registered with groups.selectors in MembersConfig.ready())
+
+
+def group_row_annotations(as_of: datetime.date | None) -> dict:
+    """A group's current women and men and its leader (name and id), as of a date."""
+    members = current_members(as_of)
+    leader = (
+        current_leaders(as_of)
+        .filter(group=OuterRef("pk"))
+        .annotate(display=Concat("surname", Value(" "), "given_name"))
+    )
+    return {
+        "current_women": count_of(members.filter(sex=Member.Sex.FEMALE)),
+        "current_men": count_of(members.filter(sex=Member.Sex.MALE)),
+        "leader_name": Subquery(leader.values("display")[:1]),
+        "leader_id": Subquery(leader.values("pk")[:1]),
+    }
+
+
+def group_has_men(as_of: datetime.date | None = None) -> Exists:
+    return Exists(current_members(as_of).filter(group=OuterRef("pk"), sex=Member.Sex.MALE))
+
+
+def group_has_leader(as_of: datetime.date | None = None) -> Exists:
+    return Exists(current_leaders(as_of).filter(group=OuterRef("pk")))
+
+
+def group_leader_matches(token: str) -> Exists:
+    """The group's current leader's name contains the (folded) search word."""
+    return Exists(current_leaders().filter(group=OuterRef("pk"), search_key__contains=token))
+
+
 def member_registry(*, user, as_of: datetime.date | None = None) -> QuerySet[Member]:
     """Members the user may read; with a reporting date, only those who had joined by then
     (whether they were still members then is the `status` filter's business)."""
-    queryset = access.members_visible(user).select_related("group__district__province")
+    queryset = members_visible(user).select_related("group__district__province")
     if as_of is not None:
         queryset = queryset.filter(joined_on__lte=as_of)
     return queryset
@@ -27,7 +82,7 @@ def member_registry(*, user, as_of: datetime.date | None = None) -> QuerySet[Mem
 
 def member_detail(*, user, pk: int) -> Member:
     return get_object_or_404(
-        access.members_visible(user).select_related(
+        members_visible(user).select_related(
             "group__district__province", "transferred_from__group"
         ),
         pk=pk,
@@ -36,14 +91,14 @@ def member_detail(*, user, pk: int) -> Member:
 
 def member_editable(*, user, pk: int) -> Member:
     return get_object_or_404(
-        access.members_editable(user).select_related("group__district__province"), pk=pk
+        members_editable(user).select_related("group__district__province"), pk=pk
     )
 
 
 def transfers_to(*, user, member: Member) -> list[Member]:
     """The memberships this one was transferred to, as far as the user may read them."""
     return list(
-        access.members_visible(user)
+        members_visible(user)
         .filter(transferred_from=member)
         .select_related("group")
         .order_by("joined_on", "pk")
@@ -133,9 +188,7 @@ def possible_duplicates(
         .order_by("group__code", "pk")[:10]
     )
     visible = set(
-        access.members_visible(user)
-        .filter(pk__in=[m.pk for m in matches])
-        .values_list("pk", flat=True)
+        members_visible(user).filter(pk__in=[m.pk for m in matches]).values_list("pk", flat=True)
     )
     scope = access.scope_for(user)
     result = []

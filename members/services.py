@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import SelfHelpGroup
+from groups.selectors import groups_editable
 from members.models import Member
-from rmp_portal import access
-from rmp_portal.concurrency import check_version
+from rmp_portal.core.concurrency import check_version
 
 EDITABLE_FIELDS = (
     "surname",
@@ -71,7 +71,7 @@ def _locked(member: Member) -> Member:
 
 @transaction.atomic
 def member_create(*, user, data: dict) -> Member:
-    if not access.groups_editable(user).filter(pk=data["group"].pk).exists():
+    if not groups_editable(user).filter(pk=data["group"].pk).exists():
         raise ValidationError({"group": _("You cannot add members to this group.")})
     member = Member(group=data["group"], **{f: data[f] for f in EDITABLE_FIELDS if f in data})
     member.created_by = user
@@ -149,7 +149,7 @@ def member_transfer(
         raise ValidationError(_("A former member cannot be transferred."))
     if to_group.pk == member.group_id:
         errors.setdefault("to_group", []).append(_("The member is already in this group."))
-    elif not access.groups_editable(user).filter(pk=to_group.pk).exists():
+    elif not groups_editable(user).filter(pk=to_group.pk).exists():
         errors.setdefault("to_group", []).append(_("You cannot add members to this group."))
     elif to_group.status == SelfHelpGroup.Status.DISSOLVED:
         errors.setdefault("to_group", []).append(_("This group is dissolved."))

@@ -12,10 +12,11 @@ from members import selectors, services
 from members.filters import MemberFilter
 from members.forms import LeaveForm, MemberCreateForm, MemberForm, TransferForm, open_groups
 from members.models import Member
-from rmp_portal import access
-from rmp_portal.concurrency import STALE_MESSAGE, StaleEdit
-from rmp_portal.history import history_entries
-from rmp_portal.registry import Column, RegistryExportMixin, RegistryListView
+from members.selectors import members_visible
+from rmp_portal.core import access
+from rmp_portal.core.concurrency import STALE_MESSAGE, StaleEdit
+from rmp_portal.core.history import history_entries
+from rmp_portal.core.registry import Column, RegistryExportMixin, RegistryListView
 
 
 def _count(n: int) -> str:
@@ -38,8 +39,8 @@ class MemberListView(RegistryListView):
     default_sort = "name"
     district_path = "group__district_id"
     count_label = staticmethod(_count)
-    search_counts_with_page = True  # rmp_portal.registry: one pass over a search's matches
-    export_plain_rows = True  # rmp_portal.registry: the columns read fields only
+    search_counts_with_page = True  # rmp_portal.core.registry: one pass over a search's matches
+    export_plain_rows = True  # rmp_portal.core.registry: the columns read fields only
     columns = [
         Column("name", _("Name"), _name, "surname"),
         Column("sex", _("Sex"), lambda m: m.get_sex_display(), "sex"),
@@ -116,7 +117,7 @@ def _detail(request, member: Member, *, leave_form=None, transfer_form=None, sta
         ),
         "transferred_to": selectors.transfers_to(user=request.user, member=member),
         "transferred_from_visible": member.transferred_from_id is not None
-        and access.members_visible(request.user).filter(pk=member.transferred_from_id).exists(),
+        and members_visible(request.user).filter(pk=member.transferred_from_id).exists(),
     }
     if can_edit and member.is_current:
         context["leave_form"] = leave_form or LeaveForm()

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from rmp_portal.access import scope_for
-from rmp_portal.quality import may_read as may_read_quality
+from rmp_portal.core.access import scope_for
+from rmp_portal.quality.checks import may_read as may_read_quality
 
 NAV = [
     ("home", _("Dashboard"), "/provinces/"),

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import translation
 
 from rmp_portal import errors
-from rmp_portal.access import scope_for
+from rmp_portal.core.access import scope_for
 
 # Pages a signed-in user without a role may still open: their own account, the language
 # switch, Django admin's own login, and what needs no login at all.
@@ -54,7 +54,7 @@ def _profile_language(user) -> str:
 
     Admins (Django staff) need no profile and are not looked up: the cookie is their choice.
     For everyone else the profile is read once per request and cached on the user, where
-    rmp_portal.access.scope_for finds it, so this costs no query of its own."""
+    rmp_portal.core.access.scope_for finds it, so this costs no query of its own."""
     if not user.is_authenticated or user.is_staff:
         return ""
     profile = getattr(user, "staff_profile", None)

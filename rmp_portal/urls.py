@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from rmp_portal import health, quality_views, views
+from rmp_portal import health, views
 
 # Only sign-in, the health check and static files are served without login (the rest is
 # guarded by LoginRequiredMiddleware). There is no self-service password reset: admins reset
@@ -24,15 +24,8 @@ accounts = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("export/<slug:table>.<slug:fmt>", views.dashboard_export, name="home_export"),
-    path("provinces/<str:code>/", views.province_dashboard, name="province_dashboard"),
-    path(
-        "provinces/<str:code>/export/<slug:table>.<slug:fmt>",
-        views.dashboard_export,
-        name="province_export",
-    ),
-    path("data-quality/", quality_views.data_quality, name="data_quality"),
+    path("", include("rmp_portal.dashboards.urls")),
+    path("", include("rmp_portal.quality.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include(accounts)),
     # The language can be chosen on the sign-in page too; it reveals nothing.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.db import migrations
 
-from rmp_portal.text import search_key
+from rmp_portal.core.text import search_key
 
 REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 

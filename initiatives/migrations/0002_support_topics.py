@@ -3,7 +3,7 @@ add, rename or translate topics in Django admin."""
 
 from django.db import migrations
 
-from rmp_portal.text import search_key
+from rmp_portal.core.text import search_key
 
 # kind, English, Russian, Tajik
 TOPICS = [

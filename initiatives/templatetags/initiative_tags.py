@@ -1,10 +1,13 @@
-"""Template helpers of the initiatives app, and the dashboards' "Initiatives and support"
-section (an inclusion tag, so the dashboard views need not know about this app)."""
+"""Template helpers of the initiatives app, and what other apps' pages show of it: the
+initiatives and support of a group or cooperative."""
 
 from django import template
+from django.urls import reverse
 
-from initiatives import dashboards
-from initiatives.models import InitiativeStatus, SupportActivity
+from groups.models import SelfHelpGroup
+from initiatives import selectors
+from initiatives.models import InitiativeStatus
+from rmp_portal.core import access
 
 register = template.Library()
 
@@ -16,27 +19,19 @@ def initiative_status(value: str) -> str:
     return STATUS_LABELS.get(value, "—")
 
 
-@register.filter
-def recipient_districts(activity: SupportActivity) -> str:
-    from initiatives.views import recipient_districts as districts
-
-    return districts(activity)
-
-
-@register.inclusion_tag("initiatives/_dashboard.html")
-def initiatives_dashboard(board):
-    """The section for a dashboard (`board`: rmp_portal.dashboards.Dashboard, whose
-    province, reporting dates, areas and linkability it follows)."""
-    from rmp_portal.dashboards import cached
-
-    # Cached like the dashboard's own figures (until a counted record is written), under
-    # what the section depends on; the active language is added by cached().
-    dates = board.dates
-    key = "initiatives:{}:{}:{}:{}:{}".format(
-        board.province.pk if board.province else "all",
-        dates.as_of.isoformat(),
-        dates.period.start.isoformat(),
-        dates.period.end.isoformat(),
-        int(board.linkable),
+@register.inclusion_tag("initiatives/_for_owner.html", takes_context=True)
+def owner_initiatives(context, owner):
+    """The "Initiatives" and "Support received" cards of a group's or a cooperative's page."""
+    user = context["request"].user
+    kind = "group" if isinstance(owner, SelfHelpGroup) else "cooperative"
+    key = owner.code if kind == "group" else owner.pk
+    may_add = (
+        access.scope_for(user).may_edit_district(owner.district_id) and owner.status != "dissolved"
     )
-    return {"section": cached(key, lambda: dashboards.section(board), past=not dates.is_today)}
+    query = f"?{kind}={key}"
+    return {
+        "owner_initiatives": list(selectors.initiatives_of(owner=owner)),
+        "owner_support": list(selectors.support_to(owner=owner)),
+        "owner_new_initiative_url": reverse("initiatives:create") + query if may_add else "",
+        "owner_new_support_url": reverse("support:create") + query if may_add else "",
+    }

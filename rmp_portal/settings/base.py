@@ -33,12 +33,16 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_htmx",
+    "rmp_portal.core",
     "rmp_portal",
     "groups",
     "members",
     "cooperatives",
     "initiatives",
     "imports",
+    "rmp_portal.dashboards",
+    "rmp_portal.quality",
+    "rmp_portal.devdata",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cooperatives import services
 from cooperatives.models import Cooperative, CooperativeMembership
 from groups.models import ActivityType
-from rmp_portal.concurrency import StaleEdit, version_of
+from rmp_portal.core.concurrency import StaleEdit, version_of
 from tests.factories import (
     CooperativeFactory,
     CooperativeMembershipFactory,

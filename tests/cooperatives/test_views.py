@@ -10,7 +10,7 @@ from django.contrib.messages import get_messages
 from cooperatives import forms as cooperative_forms
 from cooperatives.models import Cooperative, CooperativeMembership
 from groups.models import ActivityType
-from rmp_portal.concurrency import STALE_MESSAGE, version_of
+from rmp_portal.core.concurrency import STALE_MESSAGE, version_of
 from tests.factories import (
     CooperativeFactory,
     CooperativeMembershipFactory,

@@ -121,7 +121,7 @@ def demo_data(live_server):
     committed so that the live server sees them."""
     from django.core.management import call_command
 
-    from rmp_portal.demo import DEMO_PASSWORD
+    from rmp_portal.devdata.demo import DEMO_PASSWORD
 
     call_command("load_demo_data", force=True, stdout=io.StringIO())
     return DEMO_PASSWORD

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from groups.models import ActivityType, District, Jamoat, Province
-from rmp_portal.text import search_key
+from rmp_portal.core.text import search_key
 
 pytestmark = pytest.mark.django_db
 

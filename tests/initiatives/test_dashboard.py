@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from initiatives import dashboards
-from rmp_portal.dashboards import dashboard, reporting_dates
+from rmp_portal.dashboards import initiatives as dashboards
+from rmp_portal.dashboards.figures import dashboard, reporting_dates
 from tests.factories import GroupFactory, district
 from tests.initiatives.drilldown import links, mismatches, section_of
 from tests.initiatives.factories import InitiativeFactory, SupportFactory, activity, topic

@@ -1,6 +1,6 @@
-"""The demo's initiatives and support (initiatives.demo, run by `load_demo_data`): Guncha's two
-operating branches, the nine projects of the 2014 grant round, support of every kind, and the
-dashboards' links on them.
+"""The demo's initiatives and support (rmp_portal.devdata.initiatives, run by `load_demo_data`):
+Guncha's two operating branches, the nine projects of the 2014 grant round, support of every
+kind, and the dashboards' links on them.
 
 The demo is loaded once for the module (in a transaction rolled back at the end, as in
 tests/rmp_portal/test_demo_data.py); each test runs in its own savepoint."""
@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Max
 
-from initiatives import demo
 from initiatives.models import InitiativeStatusChange, JointInitiative, SupportActivity
 from members.models import Member
+from rmp_portal.devdata import initiatives as demo
 from tests.initiatives.drilldown import mismatches
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 from initiatives import services
 from initiatives.models import InitiativeStatusChange, JointInitiative, SupportActivity
 from members.models import Member
-from rmp_portal.concurrency import StaleEdit, version_of
+from rmp_portal.core.concurrency import StaleEdit, version_of
 from tests.factories import GroupFactory, MemberFactory
 from tests.initiatives.factories import InitiativeFactory, SupportFactory, activity, topic
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from initiatives.models import InitiativeStatusChange, JointInitiative, SupportActivity
-from rmp_portal.concurrency import STALE_MESSAGE, version_of
+from rmp_portal.core.concurrency import STALE_MESSAGE, version_of
 from tests.factories import GroupFactory
 from tests.initiatives.factories import InitiativeFactory, SupportFactory, activity, topic
 

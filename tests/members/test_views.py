@@ -9,7 +9,7 @@ from django.utils import timezone
 from groups.models import SelfHelpGroup
 from members import services
 from members.models import Member
-from rmp_portal.concurrency import STALE_MESSAGE
+from rmp_portal.core.concurrency import STALE_MESSAGE
 from tests.factories import GroupFactory, MemberFactory, district
 
 pytestmark = pytest.mark.django_db

@@ -368,7 +368,7 @@ def dashboard_parts(manager, n: int) -> list[tuple[str, float, float | None]]:
     """What a dashboard page spends on its figures (rmp_portal.dashboards.dashboard: read from
     the cache, or computed afresh) and on the data-quality badge, timed alone."""
     from groups.models import Province
-    from rmp_portal import dashboards
+    from rmp_portal.dashboards import figures as dashboards
 
     sughd = Province.objects.get(code="SU")
     today = dashboards.reporting_dates({})
@@ -391,7 +391,7 @@ def dashboard_parts(manager, n: int) -> list[tuple[str, float, float | None]]:
             afresh.append(_timed(figures))
         parts.append((f"figures, {label}", statistics.median(warm), statistics.median(afresh)))
     try:
-        from rmp_portal import quality
+        from rmp_portal.quality import checks as quality
     except ImportError:
         return parts
     try:

@@ -15,7 +15,8 @@ from django.utils import timezone, translation
 
 from groups.models import ActivityType
 from members.models import Member
-from rmp_portal import dashboards
+from rmp_portal.core import cache as data_cache
+from rmp_portal.dashboards import figures as dashboards
 from rmp_portal.models import Target
 from tests import factories
 from tests.factories import CooperativeFactory, GroupFactory, MemberFactory, district
@@ -96,16 +97,16 @@ def test_a_write_through_another_worker_is_seen_through_the_database(manager_cli
     database stamp (highest ids of the tables and their change history) still changes."""
     group = a_group(women=2)
     assert board(manager_client).total.women == 2
-    token = cache.get(dashboards.VERSION_KEY)
+    token = cache.get(data_cache.VERSION_KEY)
     MemberFactory(group=group, joined_on=D(2013, 1, 1))
-    cache.set(dashboards.VERSION_KEY, token, timeout=None)  # as if this worker missed it
+    cache.set(data_cache.VERSION_KEY, token, timeout=None)  # as if this worker missed it
     assert board(manager_client).total.women == 3
 
     member = group.members.exclude(role=Member.Role.LEADER).first()
-    token = cache.get(dashboards.VERSION_KEY)
+    token = cache.get(data_cache.VERSION_KEY)
     member.left_on = timezone.localdate()
     member.save()  # an update: no new row, but a new change-history row
-    cache.set(dashboards.VERSION_KEY, token, timeout=None)
+    cache.set(data_cache.VERSION_KEY, token, timeout=None)
     assert board(manager_client).total.women == 2
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from groups.models import SelfHelpGroup
 from members.models import Member
-from rmp_portal.demo import DEMO_PASSWORD
+from rmp_portal.devdata.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

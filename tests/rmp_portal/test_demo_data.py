@@ -19,9 +19,9 @@ from cooperatives.models import Cooperative, CooperativeMembership
 from groups.models import GroupCodeCounter, SelfHelpGroup
 from initiatives.models import JointInitiative, SupportActivity
 from members.models import Member
-from rmp_portal.demo import CHANGE_REASON, DEMO_PASSWORD
+from rmp_portal.core.text import phone_key, search_key
+from rmp_portal.devdata.demo import CHANGE_REASON, DEMO_PASSWORD
 from rmp_portal.models import StaffProfile
-from rmp_portal.text import phone_key, search_key
 from tests.factories import GroupFactory
 
 pytestmark = pytest.mark.django_db

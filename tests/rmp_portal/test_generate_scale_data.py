@@ -20,9 +20,9 @@ from cooperatives.models import Cooperative, CooperativeMembership
 from groups.models import District, GroupCodeCounter, SelfHelpGroup
 from initiatives.models import InitiativeStatusChange, JointInitiative, SupportActivity
 from members.models import Member
-from rmp_portal import scale
-from rmp_portal.demo import read_names, surname_for
-from rmp_portal.text import phone_key, search_key
+from rmp_portal.core.text import phone_key, search_key
+from rmp_portal.devdata import scale
+from rmp_portal.devdata.demo import read_names, surname_for
 from tests.factories import GroupFactory
 
 pytestmark = pytest.mark.django_db

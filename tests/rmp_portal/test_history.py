@@ -24,7 +24,7 @@ from cooperatives.models import Cooperative, CooperativeMembership
 from groups.models import ActivityType, SelfHelpGroup
 from members import services as member_services
 from members.models import Member
-from rmp_portal.demo import CHANGE_REASON
+from rmp_portal.devdata.demo import CHANGE_REASON
 from tests.factories import (
     CooperativeFactory,
     CooperativeMembershipFactory,

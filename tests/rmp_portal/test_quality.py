@@ -14,7 +14,7 @@ from django.utils import timezone
 from cooperatives.models import Cooperative
 from groups.models import SelfHelpGroup
 from members.models import Member
-from rmp_portal import quality
+from rmp_portal.quality import checks as quality
 from tests import factories
 from tests.factories import (
     CooperativeFactory,

@@ -1,4 +1,4 @@
-"""How the registry machinery (rmp_portal.registry) reads a page and an export at scale: rows
+"""How the registry machinery (rmp_portal.core.registry) reads a page and an export at scale: rows
 with equal sort values in the model's own order, a page's keys found before its figures are
 computed, searches sorted rather than read off an index, exports translating choice labels
 once. Each must give exactly the rows and order the plain queries would."""
@@ -14,7 +14,7 @@ from django.utils import translation
 
 from members.models import Member
 from members.views import MemberListView
-from rmp_portal.registry import CappedSelect, _ChoiceLabels
+from rmp_portal.core.registry import CappedSelect, _ChoiceLabels
 from tests.factories import CooperativeFactory, GroupFactory, MemberFactory, district
 
 pytestmark = pytest.mark.django_db

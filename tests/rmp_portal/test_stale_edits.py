@@ -12,7 +12,7 @@ from django.test import Client
 
 from cooperatives.models import Cooperative
 from groups.models import ActivityType, SelfHelpGroup
-from rmp_portal.concurrency import STALE_MESSAGE
+from rmp_portal.core.concurrency import STALE_MESSAGE
 from tests.factories import (
     CooperativeFactory,
     CooperativeMembershipFactory,

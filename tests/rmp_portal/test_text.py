@@ -2,7 +2,7 @@
 
 import pytest
 
-from rmp_portal.text import phone_key, search_key, transliterate
+from rmp_portal.core.text import phone_key, search_key, transliterate
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,9 @@
-"""`python manage.py load_demo_data`: the published programme as demo data (rmp_portal.demo)."""
+"""`manage.py load_demo_data`: the published programme as demo data (devdata.demo)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from rmp_portal import demo
+from rmp_portal.devdata import demo
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ one COUNT, and CSV/XLSX export of exactly the filtered rows.
 
 A registry view names its columns once; the same list drives the table header (sort links),
 the export headers (in the user's language) and the export cells. Personal-data columns are
-left empty in rows the user may not see them for (rmp_portal.access decides)."""
+left empty in rows the user may not see them for (rmp_portal.core.access decides)."""
 
 import csv
 import datetime
@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from openpyxl import Workbook
 
-from rmp_portal.access import scope_for
+from rmp_portal.core.access import scope_for
+from rmp_portal.core.models import ReferenceName
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000  # rows fetched at a time by an export
@@ -361,7 +362,6 @@ class _SharedReferences:
 
     @classmethod
     def split(cls, queryset):
-        from groups.models import ReferenceName
 
         tree = queryset.query.select_related
         if not isinstance(tree, dict) or not tree:
@@ -401,15 +401,12 @@ class _SharedReferences:
             }
             # Their own links to reference data (a district's province), shared as well.
             for field in model._meta.concrete_fields:
-                if field.is_relation and field.related_model is not None:
-                    from groups.models import ReferenceName
-
-                    if issubclass(field.related_model, ReferenceName):
-                        for shared in records.values():
-                            target = self._record(
-                                field.related_model, getattr(shared._record, field.attname)
-                            )
-                            shared._record._state.fields_cache[field.name] = target
+                if field.is_relation and issubclass(field.related_model or object, ReferenceName):
+                    for shared in records.values():
+                        target = self._record(
+                            field.related_model, getattr(shared._record, field.attname)
+                        )
+                        shared._record._state.fields_cache[field.name] = target
         return records.get(pk)
 
     def attach(self, obj) -> None:

@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import ActivityType
 from initiatives.models import InitiativeStatus, JointInitiative, SupportActivity, SupportKind
 from initiatives.selectors import status_on
-from rmp_portal.dashboards import Figure, registry_url
+from rmp_portal.dashboards.figures import Figure, registry_url
 
 QUARTERS_SHOWN = 8
 COLUMNS = ("src", "key", "act", "act_name", "act_ru", "act_tg", "area", "year", "quarter")

@@ -1,11 +1,11 @@
 """`python manage.py generate_scale_data`: a national-size synthetic registry for benchmarks
-(rmp_portal.scale; docs/scale-data.md)."""
+(rmp_portal.devdata.scale; docs/scale-data.md)."""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rmp_portal import scale
+from rmp_portal.devdata import scale
 
 
 def non_negative_int(text: str) -> int:

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from rmp_portal import quality
+from rmp_portal.quality import checks as quality
 
 
 def data_quality(request):

@@ -3,7 +3,7 @@ at every moment (a group needs a leader and members, a cooperative two groups), 
 like typing mistakes (an impossible age, a departure in the future, one person registered in
 two groups).
 
-Everything is counted in the database, within the reader's scope (rmp_portal.access): the
+Everything is counted in the database, within the reader's scope (rmp_portal.core.access): the
 counts take one query, the rows shown one query per line, however many records there are.
 Managers (their provinces; programme-wide: all) and admins read this; field officers fix
 their records from the registry and are not shown the programme's problems.
@@ -33,9 +33,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative, CooperativeMembership
+from cooperatives.selectors import cooperatives_visible
 from groups.models import Province, SelfHelpGroup
+from groups.selectors import groups_visible, provinces_visible
 from members.models import MAX_AGE, MIN_AGE, Member
-from rmp_portal import access
+from members.selectors import members_visible
+from rmp_portal.core import access
 
 MIN_GROUP_MEMBERS = 3
 MIN_COOPERATIVE_GROUPS = 2
@@ -59,9 +62,9 @@ class Scope:
 
     @classmethod
     def of(cls, user, province: Province | None = None) -> "Scope":
-        groups = access.groups_visible(user)
-        members = access.members_visible(user)
-        cooperatives = access.cooperatives_visible(user)
+        groups = groups_visible(user)
+        members = members_visible(user)
+        cooperatives = cooperatives_visible(user)
         if province is not None:
             groups = groups.filter(district__province=province)
             members = members.filter(group__district__province=province)
@@ -318,4 +321,4 @@ def report(scope: Scope, *, rows: int | None = None) -> list[Line]:
 
 
 def provinces(user) -> Iterable[Province]:
-    return access.provinces_visible(user).order_by("code")
+    return provinces_visible(user).order_by("code")

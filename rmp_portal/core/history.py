@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_lazy
-
-from members.models import Member
+from django.utils.translation import gettext
 
 # Bookkeeping fields a reader does not need to see in a change list.
 HIDDEN_FIELDS = {
@@ -50,29 +48,20 @@ class Children:
     label: object  # a lazy translation with %(name)s
 
 
-def _children(model: type[models.Model]) -> list[Children]:
-    # Imported here: cooperatives depends on groups and members, not the other way round.
-    from cooperatives.models import Cooperative, CooperativeMembership
-    from groups.models import SelfHelpGroup
+# Child records per parent model, registered by the app that owns the child model in its
+# AppConfig.ready() (cooperatives registers its memberships under groups and cooperatives), so
+# this engine names no model.
+_CHILDREN: dict[type[models.Model], list[Children]] = defaultdict(list)
 
-    return {
-        Cooperative: [
-            Children(
-                CooperativeMembership,
-                "cooperative",
-                "group",
-                gettext_lazy("Group in the cooperative: %(name)s"),
-            )
-        ],
-        SelfHelpGroup: [
-            Children(
-                CooperativeMembership,
-                "group",
-                "cooperative",
-                gettext_lazy("Cooperative membership: %(name)s"),
-            )
-        ],
-    }.get(model, [])
+
+def register_children(parent: type[models.Model], children: Children) -> None:
+    """Show the history of `children.model` rows on `parent`'s page."""
+    if children not in _CHILDREN[parent]:
+        _CHILDREN[parent].append(children)
+
+
+def _children(model: type[models.Model]) -> list[Children]:
+    return _CHILDREN.get(model, [])
 
 
 @dataclass
@@ -192,10 +181,10 @@ def _names(streams: list[_Stream]) -> dict:
 
 
 def label_of(obj) -> str:
-    # A member is named without the patronymic, which is personal data (DESIGN.md).
-    if isinstance(obj, Member):
-        return f"{obj.surname} {obj.given_name}"
-    return str(obj)
+    """How a change list names a record: its `history_label` where it has one (a member is
+    named without the patronymic, which is personal data), else str()."""
+    label = getattr(obj, "history_label", None)
+    return label if isinstance(label, str) else str(obj)
 
 
 def _stream_entries(stream: _Stream, names: dict, hidden: set[str]) -> list[dict]:

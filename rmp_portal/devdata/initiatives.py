@@ -1,4 +1,4 @@
-"""Demo initiatives and support, built on the demo registry (rmp_portal.demo) by `build()`,
+"""Demo initiatives and support, built on the demo registry (rmp_portal.devdata.demo) by `build()`,
 from its own seeded random generator (so the registry's data is not changed by it):
 
 - the cooperative "Guncha" of Devashtich (Ghonchi) runs two operating branches: lemon trees

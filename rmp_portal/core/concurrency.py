@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from rmp_portal.history import format_value, label_of
+from rmp_portal.core.history import format_value, label_of
 
 
 class StaleChanges(list):

@@ -72,7 +72,8 @@ from initiatives.models import (
     SupportTopic,
 )
 from members.models import Member
-from rmp_portal.demo import (
+from rmp_portal.core.text import phone_key, search_key
+from rmp_portal.devdata.demo import (
     ACTIVITY_WEIGHTS,
     GROUP_NAMES,
     MEN_SKILLS,
@@ -83,7 +84,6 @@ from rmp_portal.demo import (
     read_names,
     surname_for,
 )
-from rmp_portal.text import phone_key, search_key
 
 MARKER = "[generated]"
 GROUP_NOTES = f"{MARKER} Synthetic self-help group for scale tests (seed {{seed}})."
@@ -136,7 +136,7 @@ ACTIVE = SelfHelpGroup.Status.ACTIVE.value
 INACTIVE = SelfHelpGroup.Status.INACTIVE.value
 DISSOLVED = SelfHelpGroup.Status.DISSOLVED.value
 
-# Villages for districts without their own list in rmp_portal.demo.VILLAGES.
+# Villages for districts without their own list in rmp_portal.devdata.demo.VILLAGES.
 GENERIC_VILLAGES = [
     "Navobod", "Guliston", "Dehkonobod", "Obshoron", "Sarichashma", "Yangiobod", "Bogiston",
     "Chashmasor", "Kalai Nav", "Mehrobod", "Zarnisor", "Oqtosh", "Sangiston", "Navbahor",

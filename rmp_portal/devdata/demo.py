@@ -42,10 +42,10 @@ from groups.models import (
     Province,
     SelfHelpGroup,
 )
-from initiatives import demo as initiatives_demo
 from members.models import Member
+from rmp_portal.core.text import phone_key, search_key
+from rmp_portal.devdata import initiatives as initiatives_demo
 from rmp_portal.models import StaffProfile
-from rmp_portal.text import phone_key, search_key
 
 DEMO_PASSWORD = "rmp-demo-2026"  # noqa: S105 (the published demo password)
 CHANGE_REASON = "load_demo_data"
@@ -60,7 +60,7 @@ AS_OF = datetime.date(2011, 9, 30)
 GROUPS_AS_OF = 178
 MEMBERS_AS_OF = 1049
 
-NAMES_CSV = Path(__file__).resolve().parent.parent / "groups" / "reference" / "names.csv"
+NAMES_CSV = Path(__file__).resolve().parent / "reference" / "names.csv"
 
 F = Member.Sex.FEMALE
 M = Member.Sex.MALE
