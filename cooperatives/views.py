@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +19,7 @@ from cooperatives.forms import (
 from cooperatives.selectors import cooperatives_editable
 from groups.selectors import districts_editable, groups_editable, provinces_visible
 from rmp_portal.core import access
-from rmp_portal.core.concurrency import STALE_MESSAGE, StaleEdit
+from rmp_portal.core.editing import editors_only, run_action, submit
 from rmp_portal.core.history import history_entries
 from rmp_portal.core.registry import Column, RegistryExportMixin, RegistryListView
 
@@ -111,10 +110,9 @@ def _closable(user, cooperative, current) -> set[int]:
     return {m.pk for m in current if scope.may_edit_district(m.group.district_id)}
 
 
+@editors_only
 def cooperative_form(request):
     """Forming a cooperative of groups ("merging groups")."""
-    if not access.scope_for(request.user).can_edit:
-        return render(request, "403.html", status=403)
     provinces = (
         provinces_visible(request.user)
         .filter(districts__in=districts_editable(request.user))
@@ -122,45 +120,33 @@ def cooperative_form(request):
     )
     province = provinces.filter(code=request.GET.get("province", "")).first()
     form = CooperativeFormingForm(request.POST or None, user=request.user, province=province)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            cooperative = services.cooperative_form(user=request.user, **data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Cooperative %(name)s formed by %(count)d groups.")
-                % {"name": cooperative.name, "count": len(data["groups"])},
-            )
-            return redirect("cooperatives:detail", pk=cooperative.pk)
-    context = {"form": form, "provinces": provinces, "province": province}
+    done = submit(request, form, lambda data: services.cooperative_form(user=request.user, **data))
+    if done.saved:
+        cooperative = done.result
+        messages.success(
+            request,
+            _("Cooperative %(name)s formed by %(count)d groups.")
+            % {"name": cooperative.name, "count": len(form.cleaned_data["groups"])},
+        )
+        return redirect("cooperatives:detail", pk=cooperative.pk)
+    context = {"form": done.form, "provinces": provinces, "province": province}
     return render(request, "cooperatives/form.html", context)
 
 
 def cooperative_edit(request, pk):
     cooperative = get_object_or_404(cooperatives_editable(request.user), pk=pk)
-    form = CooperativeEditForm(request.POST or None, instance=cooperative)
-    changes = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cooperative_update(
-                cooperative=cooperative,
-                user=request.user,
-                data=form.cleaned_data,
-                version=form.cleaned_data.get("version"),
-            )
-        except StaleEdit as stale:
-            changes = stale.changes
-            messages.error(request, STALE_MESSAGE)
-            form = CooperativeEditForm(instance=stale.current)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Cooperative %(name)s saved.") % {"name": cooperative})
-            return redirect("cooperatives:detail", pk=cooperative.pk)
-    context = {"form": form, "cooperative": cooperative, "stale_changes": changes}
+    done = submit(
+        request,
+        CooperativeEditForm(request.POST or None, instance=cooperative),
+        lambda data: services.cooperative_update(
+            cooperative=cooperative, user=request.user, data=data, version=data.get("version")
+        ),
+        reload=lambda current: CooperativeEditForm(instance=current),
+    )
+    if done.saved:
+        messages.success(request, _("Cooperative %(name)s saved.") % {"name": cooperative})
+        return redirect("cooperatives:detail", pk=cooperative.pk)
+    context = {"form": done.form, "cooperative": cooperative, "stale_changes": done.stale_changes}
     return render(request, "cooperatives/edit.html", context)
 
 
@@ -227,19 +213,9 @@ def membership_leave(request, pk):
 
 
 def _run(request, form: forms.Form, service, **objects):
-    """Validate a small action form and call the service; errors become messages (the
-    action's page is the record's page, which the user is sent back to)."""
-    if form.is_valid():
-        try:
-            return service(user=request.user, **objects, **form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return None
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-    return None
+    """A small action form's service call (core.editing.run_action); the action's page is
+    the record's page, which the user is sent back to."""
+    return run_action(request, form, lambda data: service(user=request.user, **objects, **data))
 
 
 def _back(request, fallback: str, **kwargs):
@@ -249,12 +225,3 @@ def _back(request, fallback: str, **kwargs):
     ):
         return redirect(target)
     return redirect(fallback, **kwargs)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's errors on the form's fields (or above the form for other fields)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)

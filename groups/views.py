@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +9,7 @@ from groups.filters import GroupFilter
 from groups.forms import GroupForm
 from groups.selectors import groups_editable
 from rmp_portal.core import access
-from rmp_portal.core.concurrency import STALE_MESSAGE, StaleEdit
+from rmp_portal.core.editing import editors_only, submit
 from rmp_portal.core.history import history_entries
 from rmp_portal.core.registry import Column, RegistryExportMixin, RegistryListView
 
@@ -87,41 +86,34 @@ def group_detail(request, code):
     return render(request, "groups/detail.html", context)
 
 
+@editors_only
 def group_create(request):
-    if not access.scope_for(request.user).can_edit:
-        return render(request, "403.html", status=403)
     form = GroupForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = services.group_create(user=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Group %(code)s registered.") % {"code": group.code})
-            return redirect("groups:detail", code=group.code)
-    return render(request, "groups/form.html", {"form": form, "creating": True})
+    done = submit(request, form, lambda data: services.group_create(user=request.user, data=data))
+    if done.saved:
+        group = done.result
+        messages.success(request, _("Group %(code)s registered.") % {"code": group.code})
+        return redirect("groups:detail", code=group.code)
+    return render(request, "groups/form.html", {"form": done.form, "creating": True})
 
 
 def group_edit(request, code):
     group = get_object_or_404(groups_editable(request.user), code=code)
-    form = GroupForm(request.POST or None, instance=group, user=request.user)
-    changes = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.group_update(
-                group=group,
-                user=request.user,
-                data=form.cleaned_data,
-                version=form.cleaned_data.get("version"),
-            )
-        except StaleEdit as stale:
-            changes = stale.changes
-            messages.error(request, STALE_MESSAGE)
-            form = GroupForm(instance=stale.current, user=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Group %(code)s saved.") % {"code": group.code})
-            return redirect("groups:detail", code=group.code)
-    context = {"form": form, "group": group, "creating": False, "stale_changes": changes}
+    done = submit(
+        request,
+        GroupForm(request.POST or None, instance=group, user=request.user),
+        lambda data: services.group_update(
+            group=group, user=request.user, data=data, version=data.get("version")
+        ),
+        reload=lambda current: GroupForm(instance=current, user=request.user),
+    )
+    if done.saved:
+        messages.success(request, _("Group %(code)s saved.") % {"code": group.code})
+        return redirect("groups:detail", code=group.code)
+    context = {
+        "form": done.form,
+        "group": group,
+        "creating": False,
+        "stale_changes": done.stale_changes,
+    }
     return render(request, "groups/form.html", context)

@@ -12,7 +12,10 @@ from imports.forms import ConfirmForm, UploadForm
 from imports.models import ImportRun
 from imports.reader import ImportFileError
 from rmp_portal.core import access
+from rmp_portal.core.editing import editors_only
 
+# Imports are for those who may change records (editors_only): field officers, in their
+# districts, and admins; managers only read.
 PREVIEW_PAGE = 100
 TITLES = {"groups": _("Import self-help groups"), "members": _("Import members")}
 STATUSES = [
@@ -21,15 +24,6 @@ STATUSES = [
     ("unchanged", _("Unchanged")),
     ("error", _("Error")),
 ]
-
-
-def _forbidden(request):
-    return render(request, "403.html", status=403)
-
-
-def _may_import(request) -> bool:
-    """Field officers (their districts) and admins; managers only read."""
-    return access.scope_for(request.user).can_edit
 
 
 def _kind(kind: str) -> str:
@@ -45,17 +39,15 @@ def _runs(request):
     return runs.filter(user=request.user)
 
 
+@editors_only
 def run_list(request):
-    if not _may_import(request):
-        return _forbidden(request)
     page = Paginator(_runs(request), 50).get_page(request.GET.get("page"))
     return render(request, "imports/list.html", {"page_obj": page, "runs": page.object_list})
 
 
+@editors_only
 def upload(request, kind: str):
     kind = _kind(kind)
-    if not _may_import(request):
-        return _forbidden(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,10 +60,9 @@ def upload(request, kind: str):
     return render(request, "imports/upload.html", context)
 
 
+@editors_only
 def template_download(request, kind: str, fmt: str):
     kind = _kind(kind)
-    if not _may_import(request):
-        return _forbidden(request)
     if fmt == "csv":
         content, content_type = blanks.template_csv(kind, request.user), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
@@ -169,9 +160,8 @@ def _own_open_run(request, pk: int) -> ImportRun:
 
 
 @require_POST
+@editors_only
 def run_confirm(request, pk: int):
-    if not _may_import(request):
-        return _forbidden(request)
     run = _own_open_run(request, pk)
     form = ConfirmForm(request.POST)
     form.is_valid()  # two optional boxes: always valid
@@ -194,9 +184,8 @@ def run_confirm(request, pk: int):
 
 
 @require_POST
+@editors_only
 def run_discard(request, pk: int):
-    if not _may_import(request):
-        return _forbidden(request)
     run = _own_open_run(request, pk)
     try:
         services.import_discard(run=run)

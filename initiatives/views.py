@@ -1,6 +1,4 @@
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format, number_format
@@ -17,7 +15,7 @@ from initiatives.filters import InitiativeFilter, SupportFilter
 from initiatives.forms import InitiativeForm, StatusChangeForm, SupportForm
 from initiatives.models import InitiativeStatus, JointInitiative, SupportActivity
 from rmp_portal.core import access
-from rmp_portal.core.concurrency import STALE_MESSAGE, StaleEdit
+from rmp_portal.core.editing import editors_only, run_action, submit
 from rmp_portal.core.history import history_entries
 from rmp_portal.core.registry import Column, RegistryExportMixin, RegistryListView
 
@@ -203,9 +201,8 @@ def initiative_detail(request, pk):
     return render(request, "initiatives/detail.html", context)
 
 
+@editors_only
 def initiative_create(request):
-    if not access.scope_for(request.user).can_edit:
-        return render(request, "403.html", status=403)
     owner = selectors.editable_owner(
         request.user,
         group_code=request.GET.get("group", ""),
@@ -213,18 +210,16 @@ def initiative_create(request):
     )
     if owner is None:
         return _choose_owner(request)
-    form = InitiativeForm(request.POST or None, owner=owner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            initiative = services.initiative_create(
-                user=request.user, owner=owner, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Initiative “%(title)s” added.") % {"title": initiative})
-            return redirect("initiatives:detail", pk=initiative.pk)
-    return render(request, "initiatives/form.html", {"form": form, "owner": owner})
+    done = submit(
+        request,
+        InitiativeForm(request.POST or None, owner=owner),
+        lambda data: services.initiative_create(user=request.user, owner=owner, data=data),
+    )
+    if done.saved:
+        initiative = done.result
+        messages.success(request, _("Initiative “%(title)s” added.") % {"title": initiative})
+        return redirect("initiatives:detail", pk=initiative.pk)
+    return render(request, "initiatives/form.html", {"form": done.form, "owner": owner})
 
 
 def _choose_owner(request):
@@ -251,55 +246,45 @@ def initiative_edit(request, pk):
         ),
         pk=pk,
     )
-    form = InitiativeForm(request.POST or None, instance=initiative, owner=initiative.owner)
-    changes = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.initiative_update(
-                initiative=initiative,
-                user=request.user,
-                data=form.cleaned_data,
-                version=form.cleaned_data.get("version"),
-            )
-        except StaleEdit as stale:
-            changes = stale.changes
-            messages.error(request, STALE_MESSAGE)
-            form = InitiativeForm(instance=stale.current, owner=stale.current.owner)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Initiative “%(title)s” saved.") % {"title": initiative})
-            return redirect("initiatives:detail", pk=initiative.pk)
-    context = {"form": form, "owner": initiative.owner, "initiative": initiative}
-    context["stale_changes"] = changes
+    done = submit(
+        request,
+        InitiativeForm(request.POST or None, instance=initiative, owner=initiative.owner),
+        lambda data: services.initiative_update(
+            initiative=initiative, user=request.user, data=data, version=data.get("version")
+        ),
+        reload=lambda current: InitiativeForm(instance=current, owner=current.owner),
+    )
+    if done.saved:
+        messages.success(request, _("Initiative “%(title)s” saved.") % {"title": initiative})
+        return redirect("initiatives:detail", pk=initiative.pk)
+    context = {
+        "form": done.form,
+        "owner": initiative.owner,
+        "initiative": initiative,
+        "stale_changes": done.stale_changes,
+    }
     return render(request, "initiatives/form.html", context)
 
 
 @require_POST
 def initiative_change_status(request, pk):
     initiative = get_object_or_404(selectors.initiatives_editable(request.user), pk=pk)
-    form = StatusChangeForm(request.POST)
-    if form.is_valid():
-        try:
-            change = services.initiative_change_status(
-                user=request.user, initiative=initiative, **form.cleaned_data
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("The initiative is %(status)s from %(date)s.")
-                % {
-                    "status": change.get_status_display(),
-                    "date": date_format(change.changed_on, "SHORT_DATE_FORMAT"),
-                },
-            )
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    change = run_action(
+        request,
+        StatusChangeForm(request.POST),
+        lambda data: services.initiative_change_status(
+            user=request.user, initiative=initiative, **data
+        ),
+    )
+    if change is not None:
+        messages.success(
+            request,
+            _("The initiative is %(status)s from %(date)s.")
+            % {
+                "status": change.get_status_display(),
+                "date": date_format(change.changed_on, "SHORT_DATE_FORMAT"),
+            },
+        )
     return redirect("initiatives:detail", pk=initiative.pk)
 
 
@@ -317,9 +302,8 @@ def support_detail(request, pk):
     return render(request, "initiatives/support_detail.html", context)
 
 
+@editors_only
 def support_create(request):
-    if not access.scope_for(request.user).can_edit:
-        return render(request, "403.html", status=403)
     initial = {}
     owner = selectors.editable_owner(
         request.user,
@@ -330,50 +314,29 @@ def support_create(request):
         initial["groups"] = [owner.pk]
     elif owner is not None:
         initial["cooperative"] = owner.pk
-    form = SupportForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.support_create(user=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Support activity recorded."))
-            return redirect("support:detail", pk=activity.pk)
-    return render(request, "initiatives/support_form.html", {"form": form})
+    done = submit(
+        request,
+        SupportForm(request.POST or None, user=request.user, initial=initial),
+        lambda data: services.support_create(user=request.user, data=data),
+    )
+    if done.saved:
+        messages.success(request, _("Support activity recorded."))
+        return redirect("support:detail", pk=done.result.pk)
+    return render(request, "initiatives/support_form.html", {"form": done.form})
 
 
 def support_edit(request, pk):
     activity = get_object_or_404(selectors.support_editable(request.user), pk=pk)
-    form = SupportForm(request.POST or None, instance=activity, user=request.user)
-    changes = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.support_update(
-                activity=activity,
-                user=request.user,
-                data=form.cleaned_data,
-                version=form.cleaned_data.get("version"),
-            )
-        except StaleEdit as stale:
-            changes = stale.changes
-            messages.error(request, STALE_MESSAGE)
-            form = SupportForm(instance=stale.current, user=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Support activity saved."))
-            return redirect("support:detail", pk=activity.pk)
-    context = {"form": form, "activity": activity, "stale_changes": changes}
+    done = submit(
+        request,
+        SupportForm(request.POST or None, instance=activity, user=request.user),
+        lambda data: services.support_update(
+            activity=activity, user=request.user, data=data, version=data.get("version")
+        ),
+        reload=lambda current: SupportForm(instance=current, user=request.user),
+    )
+    if done.saved:
+        messages.success(request, _("Support activity saved."))
+        return redirect("support:detail", pk=activity.pk)
+    context = {"form": done.form, "activity": activity, "stale_changes": done.stale_changes}
     return render(request, "initiatives/support_form.html", context)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's errors on the form's fields (or above the form for other fields)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-# On a group's or a cooperative's page ------------------------------------------------------

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -14,7 +13,7 @@ from members.forms import LeaveForm, MemberCreateForm, MemberForm, TransferForm,
 from members.models import Member
 from members.selectors import members_visible
 from rmp_portal.core import access
-from rmp_portal.core.concurrency import STALE_MESSAGE, StaleEdit
+from rmp_portal.core.editing import editors_only, submit
 from rmp_portal.core.history import history_entries
 from rmp_portal.core.registry import Column, RegistryExportMixin, RegistryListView
 
@@ -92,15 +91,6 @@ class MemberExportView(RegistryExportMixin, MemberListView):
     pass
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's errors on the form's fields where it has them, above the form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, field_errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, field_errors)
-
-
 def _detail(request, member: Member, *, leave_form=None, transfer_form=None, status=200):
     scope = access.scope_for(request.user)
     can_edit = scope.may_edit_district(member.group.district_id)
@@ -129,9 +119,8 @@ def member_detail(request, pk: int):
     return _detail(request, selectors.member_detail(user=request.user, pk=pk))
 
 
+@editors_only
 def member_create(request):
-    if not access.scope_for(request.user).can_edit:
-        return render(request, "403.html", status=403)
     initial = {}
     if code := request.GET.get("group"):
         group = open_groups(request.user).filter(code=code).first()
@@ -160,11 +149,11 @@ def member_create(request):
                 _("Check the possible duplicates above; tick this box if this is someone else."),
             )
         else:
-            try:
-                member = services.member_create(user=request.user, data=data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
+            done = submit(
+                request, form, lambda data: services.member_create(user=request.user, data=data)
+            )
+            if done.saved:
+                member = done.result
                 messages.success(
                     request,
                     gettext("%(name)s was added to the group %(code)s.")
@@ -183,26 +172,23 @@ def member_create(request):
 
 def member_edit(request, pk: int):
     member = selectors.member_editable(user=request.user, pk=pk)
-    form = MemberForm(request.POST or None, instance=member, user=request.user)
-    changes = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(
-                member=member,
-                user=request.user,
-                data=form.cleaned_data,
-                version=form.cleaned_data.get("version"),
-            )
-        except StaleEdit as stale:
-            changes = stale.changes
-            messages.error(request, STALE_MESSAGE)
-            form = MemberForm(instance=stale.current, user=request.user)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, gettext("%(name)s saved.") % {"name": _name(member)})
-            return redirect("members:detail", pk=member.pk)
-    context = {"form": form, "member": member, "creating": False, "stale_changes": changes}
+    done = submit(
+        request,
+        MemberForm(request.POST or None, instance=member, user=request.user),
+        lambda data: services.member_update(
+            member=member, user=request.user, data=data, version=data.get("version")
+        ),
+        reload=lambda current: MemberForm(instance=current, user=request.user),
+    )
+    if done.saved:
+        messages.success(request, gettext("%(name)s saved.") % {"name": _name(member)})
+        return redirect("members:detail", pk=member.pk)
+    context = {
+        "form": done.form,
+        "member": member,
+        "creating": False,
+        "stale_changes": done.stale_changes,
+    }
     return render(request, "members/form.html", context)
 
 
@@ -210,23 +196,24 @@ def member_edit(request, pk: int):
 def member_leave(request, pk: int):
     member = selectors.member_editable(user=request.user, pk=pk)
     form = LeaveForm(request.POST)
-    if form.is_valid():
-        try:
-            member = services.member_leave(
-                member=member, user=request.user, left_on=form.cleaned_data["left_on"]
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            text = gettext("%(name)s left the group %(code)s on %(date)s.") % {
-                "name": _name(member),
-                "code": member.group.code,
-                "date": date_format(member.left_on, "SHORT_DATE_FORMAT"),
-            }
-            if member.role == Member.Role.LEADER:
-                text += " " + gettext("The group now needs a leader.")
-            messages.success(request, text)
-            return redirect("groups:detail", code=member.group.code)
+    done = submit(
+        request,
+        form,
+        lambda data: services.member_leave(
+            member=member, user=request.user, left_on=data["left_on"]
+        ),
+    )
+    if done.saved:
+        member = done.result
+        text = gettext("%(name)s left the group %(code)s on %(date)s.") % {
+            "name": _name(member),
+            "code": member.group.code,
+            "date": date_format(member.left_on, "SHORT_DATE_FORMAT"),
+        }
+        if member.role == Member.Role.LEADER:
+            text += " " + gettext("The group now needs a leader.")
+        messages.success(request, text)
+        return redirect("groups:detail", code=member.group.code)
     return _detail(request, member, leave_form=form)
 
 
@@ -252,26 +239,24 @@ def member_make_leader(request, pk: int):
 def member_transfer(request, pk: int):
     member = selectors.member_editable(user=request.user, pk=pk)
     form = TransferForm(request.POST, member=member, user=request.user)
-    if form.is_valid():
-        try:
-            moved = services.member_transfer(
-                member=member,
-                user=request.user,
-                to_group=form.cleaned_data["to_group"],
-                on_date=form.cleaned_data["on_date"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            text = gettext("%(name)s was transferred to %(code)s on %(date)s.") % {
-                "name": _name(moved),
-                "code": moved.group.code,
-                "date": date_format(moved.joined_on, "SHORT_DATE_FORMAT"),
+    done = submit(
+        request,
+        form,
+        lambda data: services.member_transfer(
+            member=member, user=request.user, to_group=data["to_group"], on_date=data["on_date"]
+        ),
+    )
+    if done.saved:
+        moved = done.result
+        text = gettext("%(name)s was transferred to %(code)s on %(date)s.") % {
+            "name": _name(moved),
+            "code": moved.group.code,
+            "date": date_format(moved.joined_on, "SHORT_DATE_FORMAT"),
+        }
+        if member.role == Member.Role.LEADER:
+            text += " " + gettext("The group %(code)s now needs a leader.") % {
+                "code": member.group.code
             }
-            if member.role == Member.Role.LEADER:
-                text += " " + gettext("The group %(code)s now needs a leader.") % {
-                    "code": member.group.code
-                }
-            messages.success(request, text)
-            return redirect("groups:detail", code=member.group.code)
+        messages.success(request, text)
+        return redirect("groups:detail", code=member.group.code)
     return _detail(request, member, transfer_form=form)

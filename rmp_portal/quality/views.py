@@ -3,12 +3,13 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from rmp_portal.core.editing import forbidden
 from rmp_portal.quality import checks as quality
 
 
 def data_quality(request):
     if not quality.may_read(request.user):
-        return render(request, "403.html", status=403)
+        return forbidden(request)
     provinces = list(quality.provinces(request.user))
     province = None
     if code := request.GET.get("province", ""):
