@@ -33,7 +33,7 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python tests/perf/bench.py $(BENCH_ARGS)
 
-## Load and fault runs (issue 13): 20 officers for 60 s, then with PostgreSQL restarted. docs/reliability.md
+## Load and fault runs: 20 officers for 60 s, then with PostgreSQL restarted. docs/reliability.md
 reliability: install
 	$(BIN)/python tests/reliability/load.py --seconds 60
 	$(BIN)/python tests/reliability/load.py --seconds 60 --restart-db
@@ -41,6 +41,7 @@ reliability: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## A timestamped backup in backups/ (PostgreSQL dump or SQLite copy), of DATABASE_URL's database.

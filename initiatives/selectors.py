@@ -1,6 +1,6 @@
 """Reads of initiatives and support activities, scoped through rmp_portal.core.access.
 
-Where a record is (DESIGN.md, "Who may do what"):
+Where a record is (README, "Who may do what"):
 
 - an initiative is in the district of its owner: the group's district, or the cooperative's
   home district. Whoever may read (change) that group or cooperative may read (change) the

@@ -4,7 +4,7 @@ Runs the portal in-process with Django's test client against the database in DAT
 (default: the `rmp_scale` database that `manage.py generate_scale_data` fills) and prints a
 Markdown report: for each key page the median and p95 of warm requests, the time of the SQL
 that page runs (its queries captured once, then re-run alone with cursor.execute), and the
-Django admin page for the same rows, against the targets of issue 12.
+Django admin page for the same rows, against the targets in docs/performance.md.
 
 Not part of the test suite (it is not a test_*.py file): it needs a large database and minutes
 of CPU. Reads only, apart from two accounts it creates if missing (bench-admin, a superuser,
@@ -54,7 +54,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-# Targets (issue 12): median, p95 in milliseconds.
+# Targets (docs/performance.md): median, p95 in milliseconds.
 TARGETS = {
     "dashboard": (150, 300),
     "dashboard-past": (500, 1000),

@@ -1,4 +1,4 @@
-"""Load and fault run (issue 13), bounded and loopback-only:
+"""Load and fault run (docs/reliability.md), bounded and loopback-only:
 
     .venv/bin/python tests/reliability/load.py [--seconds 60] [--officers 20] [--restart-db]
 
