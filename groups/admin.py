@@ -154,7 +154,7 @@ class GroupCodeCounterAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("next code"))
     def next_code(self, obj):
-        return f"{obj.province.code}-{obj.last_number + 1:04d}"
+        return GroupCodeCounter.format_code(obj.province.code, obj.last_number + 1)
 
 
 # --- Self-help groups -------------------------------------------------------------------------

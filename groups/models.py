@@ -113,13 +113,44 @@ class GroupCodeCounter(models.Model):
     def __str__(self) -> str:
         return f"{self.province.code}: {self.last_number}"
 
+    @staticmethod
+    def format_code(province_code: str, number: int) -> str:
+        """The registry code of a province's number-th group: SU-0001."""
+        return f"{province_code}-{number:04d}"
+
+    @classmethod
+    def reserve_numbers(cls, province: Province, count: int) -> range:
+        """The next `count` numbers of the province, given out at once: the counter row is
+        locked (one query, however many numbers) and moved past them. With `count` 0 the
+        row is only locked (and created if missing).
+
+        The lock lasts until the caller's transaction ends. No savepoint of its own: bulk
+        callers (rmp_portal/devdata) write a whole batch in one transaction, which a failure
+        here aborts anyway."""
+        if count < 0:
+            raise ValueError("count must not be negative")
+        with transaction.atomic(savepoint=False):
+            counter, _created = cls.objects.select_for_update().get_or_create(province=province)
+            first = counter.last_number + 1
+            if count:
+                counter.last_number += count
+                counter.save(update_fields=["last_number"])
+        return range(first, first + count)
+
+    @classmethod
+    def reserve(cls, province: Province, count: int) -> list[str]:
+        """The registry codes of the next `count` groups of the province, in order."""
+        return [
+            cls.format_code(province.code, number)
+            for number in cls.reserve_numbers(province, count)
+        ]
+
     @classmethod
     def next_code(cls, province: Province) -> str:
+        """The code of one new group (SelfHelpGroup.save()). In its own savepoint, so that a
+        failure here leaves the caller's transaction (a form's, an import's) usable."""
         with transaction.atomic():
-            counter, _created = cls.objects.select_for_update().get_or_create(province=province)
-            counter.last_number += 1
-            counter.save(update_fields=["last_number"])
-        return f"{province.code}-{counter.last_number:04d}"
+            return cls.reserve(province, 1)[0]
 
 
 class SelfHelpGroup(Tracked):
@@ -186,8 +217,19 @@ class SelfHelpGroup(Tracked):
         # The registry code is generated like a primary key: once, from the counter.
         if not self.code:
             self.code = GroupCodeCounter.next_code(self.district.province)
-        self.search_key = search_key(self.code, self.name, self.village)
+        self.refresh_derived()
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def search_key_for(code: str, name: str, village: str) -> str:
+        """The search key of a group with these values, for bulk writes that build rows
+        without instances (rmp_portal/devdata/scale.py)."""
+        return search_key(code, name, village)
+
+    def refresh_derived(self) -> None:
+        """Recompute the columns derived from the others (save() calls this; bulk_create
+        does not, so bulk paths call it themselves). The code must already be given."""
+        self.search_key = self.search_key_for(self.code, self.name, self.village)
 
     # An admin may set this (Django admin's override box) to accept a date before 2010.
     allow_date_before_programme = False

@@ -30,9 +30,9 @@ from imports.models import ImportRun
 from imports.reader import ImportFileError, Table, read_upload
 from members.models import MAX_AGE, MIN_AGE, Member
 from rmp_portal.core import access
-from rmp_portal.core.history import format_value
-from rmp_portal.core.text import phone_key, search_key
 from rmp_portal.core import cache as data_cache
+from rmp_portal.core.history import format_value
+from rmp_portal.core.text import search_key
 
 logger = logging.getLogger(__name__)
 # Names are folded several times per row (matching, duplicates); a file repeats them too.
@@ -872,8 +872,7 @@ def _write_members(run: ImportRun, results: list[RowResult], user) -> None:
     for result in results:
         member = result.target
         member.updated_by = user
-        member.search_key = _folded(member.surname, member.given_name, member.patronymic)
-        member.phone_digits = phone_key(member.phone)
+        member.refresh_derived()  # bulk_update/bulk_create do not call save()
         if member.pk is None:
             new.append(member)
         else:

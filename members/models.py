@@ -146,9 +146,25 @@ class Member(Tracked):
         return self.left_on is None
 
     def save(self, *args, **kwargs):
-        self.search_key = search_key(self.surname, self.given_name, self.patronymic)
-        self.phone_digits = phone_key(self.phone)
+        self.refresh_derived()
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def search_key_for(surname: str, given_name: str, patronymic: str) -> str:
+        """The search key of a member with these names, for bulk writes that build rows
+        without instances (rmp_portal/devdata/scale.py)."""
+        return search_key(surname, given_name, patronymic)
+
+    @staticmethod
+    def phone_digits_for(phone: str) -> str:
+        """The digits of a phone number as stored in phone_digits, for matching."""
+        return phone_key(phone)
+
+    def refresh_derived(self) -> None:
+        """Recompute the columns derived from the others (save() calls this; bulk_create and
+        bulk_update do not, so bulk paths call it themselves)."""
+        self.search_key = self.search_key_for(self.surname, self.given_name, self.patronymic)
+        self.phone_digits = self.phone_digits_for(self.phone)
 
     def clean(self) -> None:
         errors = {}

@@ -17,13 +17,14 @@ published figures exactly (groups/reference/README.md), counted from the databas
 
 Rows are bulk-inserted with their simple-history records (change reason "load_demo_data");
 the derived fields that `save()` would compute (registry codes, search keys, phone digits)
-are computed here the same way, and the registry code counters are moved past the codes
-given out. Village and group names are illustrative.
+come from the same model methods (GroupCodeCounter.reserve, refresh_derived), which also
+move the registry code counters past the codes given out. Village and group names are illustrative.
 """
 
 import csv
 import datetime
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,6 @@ from groups.models import (
     SelfHelpGroup,
 )
 from members.models import Member
-from rmp_portal.core.text import phone_key, search_key
 from rmp_portal.devdata import initiatives as initiatives_demo
 from rmp_portal.models import StaffProfile
 
@@ -576,21 +576,20 @@ class Builder:
             plan.leader_changed = True
 
     def create_groups(self, plans: list[GroupPlan]) -> None:
-        """Bulk-insert the groups in order of establishment, numbered per province like
-        GroupCodeCounter would, with their activities and history."""
+        """Bulk-insert the groups in order of establishment, numbered per province from
+        GroupCodeCounter as registration would number them, with their activities and
+        history."""
         plans.sort(key=lambda p: (p.province, p.established_on, p.district.name, p.name))
-        counters = {}
-        for code, province in self.provinces.items():
-            counter, _created = GroupCodeCounter.objects.select_for_update().get_or_create(
-                province=province
-            )
-            counters[code] = counter
+        # Each province's codes in one block: one locked read of its counter, as many codes.
+        wanted = Counter(plan.province for plan in plans)
+        codes = {
+            code: iter(GroupCodeCounter.reserve(province, wanted[code]))
+            for code, province in self.provinces.items()
+        }
         groups = []
         for plan in plans:
-            counter = counters[plan.province]
-            counter.last_number += 1
             group = SelfHelpGroup(
-                code=f"{plan.province}-{counter.last_number:04d}",
+                code=next(codes[plan.province]),
                 name=plan.name,
                 district=plan.district,
                 jamoat=plan.jamoat,
@@ -605,11 +604,9 @@ class Builder:
                 created_by=self.admin,
                 updated_by=self.admin,
             )
-            group.search_key = search_key(group.code, group.name, group.village)
+            group.refresh_derived()
             plan.obj = group
             groups.append(group)
-        for counter in counters.values():
-            counter.save(update_fields=["last_number"])
 
         SelfHelpGroup.objects.bulk_create(groups, batch_size=500)
         through = SelfHelpGroup.activities.through
@@ -799,8 +796,7 @@ class Builder:
                 member.birth_year = min(max(birth_year, self.today.year - 90), self.today.year - 16)
             if not member.phone and rng.random() < (0.7 if member.left_on is None else 0.4):
                 member.phone = self.new_phone()
-            member.search_key = search_key(member.surname, member.given_name, member.patronymic)
-            member.phone_digits = phone_key(member.phone)
+            member.refresh_derived()
 
     def new_phone(self) -> str:
         rng = self.rng

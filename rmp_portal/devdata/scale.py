@@ -23,7 +23,9 @@ same "as of" day give the same rows — across the real districts of the referen
   participants; and support activities (default: one per group) to 1-3 groups of one
   district or to a cooperative, with a topic of their kind and participants by sex.
 
-Derived columns are computed exactly as `save()` would (`search_key`, `phone_digits`).
+Derived columns (`search_key`, `phone_digits`) come from the models' own rules
+(`Member.search_key_for`, `Member.phone_digits_for`, `SelfHelpGroup.search_key_for`), the
+ones `save()` uses.
 
 Generated groups carry MARKER at the start of their notes (cooperatives: of their
 description). That is how the generator recognises a database it filled itself: it refuses
@@ -72,7 +74,7 @@ from initiatives.models import (
     SupportTopic,
 )
 from members.models import Member
-from rmp_portal.core.text import phone_key, search_key
+from rmp_portal.core.text import search_key
 from rmp_portal.devdata.demo import (
     ACTIVITY_WEIGHTS,
     GROUP_NAMES,
@@ -521,15 +523,22 @@ class Generator:
         # Ids and registry codes in order of establishment, like registration would give them.
         plans.sort(key=lambda p: (p.established_on, p.index))
         first_id = next_id(SelfHelpGroup)
+        # Each province's numbers come in one block from its counter, which stays locked until
+        # the transaction ends; every province's counter is locked (and created if missing),
+        # even one that gets no group.
+        wanted = Counter(plan.district.province for plan in plans)
+        numbers = {
+            code: iter(GroupCodeCounter.reserve_numbers(province, wanted[code]))
+            for code, province in self.provinces.items()
+        }
         self.codes: dict[str, tuple[int, int]] = {}
-        numbers = {code: self.counters[code].last_number for code in self.provinces}
         for offset, plan in enumerate(plans):
             plan.id = first_id + offset
             province = plan.district.province
-            numbers[province] += 1
-            plan.code = f"{province}-{numbers[province]:04d}"
-            first, _last = self.codes.get(province, (numbers[province], 0))
-            self.codes[province] = (first, numbers[province])
+            number = next(numbers[province])
+            plan.code = GroupCodeCounter.format_code(province, number)
+            first, _last = self.codes.get(province, (number, 0))
+            self.codes[province] = (first, number)
         return plans
 
     def pick_activities(self, province: str, wanted: int) -> tuple[int, ...]:
@@ -542,20 +551,6 @@ class Generator:
             if activity not in chosen:
                 chosen.append(activity)
         return tuple(sorted(chosen))
-
-    def lock_counters(self) -> None:
-        self.counters = {}
-        for code, province in self.provinces.items():
-            counter, _created = GroupCodeCounter.objects.select_for_update().get_or_create(
-                province=province
-            )
-            self.counters[code] = counter
-
-    def save_counters(self) -> None:
-        for code, (_first, last) in self.codes.items():
-            counter = self.counters[code]
-            counter.last_number = max(counter.last_number, last)
-            counter.save(update_fields=["last_number"])
 
     def plan_sizes(self, plans: list[GroupPlan]) -> None:
         """Members per group: at least 3 (1 if there are too few members), the rest spread
@@ -741,7 +736,7 @@ class Generator:
         parts = (surname, given, patronymic)
         key = self._keys.get(parts)
         if key is None:
-            key = self._keys[parts] = search_key(*parts)
+            key = self._keys[parts] = Member.search_key_for(*parts)
         return surname, given, patronymic, key, cyrillic
 
     def cyrillic(self, name: str) -> str:
@@ -835,7 +830,7 @@ class Generator:
                     link,
                     skills.capitalize(),
                     key,
-                    phone_key(phone),
+                    Member.phone_digits_for(phone),
                     plan.id,
                 )
 
@@ -875,7 +870,7 @@ class Generator:
                     p.dissolved_on,
                     p.status,
                     notes,
-                    search_key(p.code, p.name, p.village),
+                    SelfHelpGroup.search_key_for(p.code, p.name, p.village),
                     p.district.id,
                     p.jamoat_id,
                 )
@@ -1227,12 +1222,10 @@ def generate(
         _lock_tables()
         find_existing(force=force)
         generator.load_reference()
-        generator.lock_counters()
         plans = generator.plan_groups()
         generator.plan_sizes(plans)
         coops = generator.plan_cooperatives(plans)
         result = generator.write(plans, coops)
-        generator.save_counters()
         writer.reset_sequences()
     writer.analyze()
     result.seconds = time.monotonic() - started

@@ -64,6 +64,36 @@ def test_it_keeps_the_code_when_a_group_is_saved_again():
     assert GroupCodeCounter.objects.get(province__code="SU").last_number == 1
 
 
+def test_a_block_of_codes_is_reserved_at_once_and_follows_on():
+    sughd = Province.objects.get(code="SU")
+    GroupFactory(district=district("Devashtich"))
+
+    assert GroupCodeCounter.reserve(sughd, 3) == ["SU-0002", "SU-0003", "SU-0004"]
+    assert GroupCodeCounter.reserve(sughd, 0) == []
+    assert GroupCodeCounter.objects.get(province=sughd).last_number == 4
+    assert GroupFactory(district=district("Asht")).code == "SU-0005"
+    assert GroupCodeCounter.format_code("RA", 12) == "RA-0012"
+    assert GroupCodeCounter.format_code("RA", 12345) == "RA-12345"
+
+
+def test_reserving_numbers_locks_the_counter_once(django_assert_num_queries):
+    rasht = Province.objects.get(code="RA")
+    GroupCodeCounter.objects.create(province=rasht, last_number=7)
+
+    with django_assert_num_queries(2):  # the locked read, the update
+        assert GroupCodeCounter.reserve_numbers(rasht, 100) == range(8, 108)
+
+
+def test_the_search_key_is_refreshed_from_code_name_and_village():
+    group = GroupFactory(name="Ҷамъияти Гулҳо", village="Ғозиён")
+    assert group.search_key == SelfHelpGroup.search_key_for(group.code, group.name, group.village)
+    assert group.search_key == "su 0001 jamiati gulho gozien"
+
+    group.village = ""
+    group.refresh_derived()
+    assert group.search_key == "su 0001 jamiati gulho"
+
+
 def test_the_database_refuses_a_duplicate_code():
     existing = GroupFactory()
 

@@ -239,3 +239,18 @@ def test_it_keys_a_member_for_search_in_either_script():
     assert member.search_key == "rahimov gulnora saidovna"
     assert member.phone_digits == "992921234567"
     assert Member.objects.filter(search_key__contains="rahimov gulnora").get() == member
+
+
+# Derived columns
+
+
+def test_save_derives_the_search_key_and_the_phone_digits():
+    member = new_member(surname="Раҳимова", patronymic="Karimovna", phone="+992 (92) 123-45-67")
+
+    assert member.search_key == Member.search_key_for("Раҳимова", "Gulnora", "Karimovna")
+    assert member.search_key == "rahimov gulnora karimovna"
+    assert member.phone_digits == Member.phone_digits_for(member.phone) == "992921234567"
+
+    member.phone = ""
+    member.refresh_derived()
+    assert member.phone_digits == ""

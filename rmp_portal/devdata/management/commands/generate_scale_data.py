@@ -5,6 +5,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
+from groups.models import GroupCodeCounter
 from rmp_portal.devdata import scale
 
 
@@ -85,7 +86,8 @@ class Command(BaseCommand):
         except scale.ScaleDataError as error:
             raise CommandError(str(error)) from error
         codes = ", ".join(
-            f"{province}-{first:04d}…{province}-{last:04d}"
+            f"{GroupCodeCounter.format_code(province, first)}…"
+            f"{GroupCodeCounter.format_code(province, last)}"
             for province, (first, last) in sorted(result.codes.items())
         )
         self.stdout.write(
