@@ -3,9 +3,11 @@ languages, and records that keep who created and last changed them. Abstract, so
 adds no table and knows no app."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce, Length, NullIf
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -72,3 +74,25 @@ class Tracked(models.Model):
 
     class Meta:
         abstract = True
+
+
+# Free text (notes, descriptions, skills) is limited where it is stored, so that a form, an
+# import, the admin and the API are all refused the same way: a validator gives the message
+# in the user's language, a check constraint holds in the database. Django's own TextField
+# max_length only sizes the form widget.
+NOTES_MAX_LENGTH = 2000
+
+
+def limited_text(verbose_name, *, max_length: int = NOTES_MAX_LENGTH, **kwargs) -> models.TextField:
+    """A TextField refused over `max_length` characters (pair it with `length_at_most`)."""
+    return models.TextField(
+        verbose_name,
+        max_length=max_length,
+        validators=[MaxLengthValidator(max_length)],
+        **kwargs,
+    )
+
+
+def length_at_most(field: str, max_length: int, *, name: str) -> models.CheckConstraint:
+    """The database's side of `limited_text`: the column never holds more characters."""
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), max_length), name=name)
