@@ -527,21 +527,34 @@ def _csv_cell(value):
 
 
 def xlsx_response(view: RegistryListView) -> FileResponse:
-    """XLSX built in openpyxl's write-only mode (rows are not kept in memory)."""
+    """The registry's filtered rows as XLSX."""
+    rows = (
+        [v if isinstance(v, int | float | datetime.date) else force_str(v) for v in row]
+        for row in view.export_rows()
+    )
+    return workbook_response(
+        filename=view.filename("xlsx"),
+        title=force_str(view.title) or "Export",
+        headers=view.export_headers(),
+        rows=rows,
+    )
+
+
+def workbook_response(*, filename: str, title: str, headers, rows: Iterable) -> FileResponse:
+    """One sheet of `headers` and `rows` (cells already as they should be written), built in
+    openpyxl's write-only mode: rows are not kept in memory."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=force_str(view.title)[:31] or "Export")
-    sheet.append(view.export_headers())
-    for row in view.export_rows():
-        sheet.append(
-            [v if isinstance(v, int | float | datetime.date) else force_str(v) for v in row]
-        )
+    sheet = workbook.create_sheet(title=force_str(title)[:31] or "Export")
+    sheet.append([force_str(h) for h in headers])
+    for row in rows:
+        sheet.append(row)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(handle)
     handle.seek(0)
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=view.filename("xlsx"),
+        filename=filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 

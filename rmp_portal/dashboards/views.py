@@ -5,7 +5,6 @@ dashboard, and whether its figures link into the registry, from rmp_portal.core.
 import csv
 import datetime
 import io
-import tempfile
 from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,12 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from groups.models import Province
 from groups.selectors import dashboard_provinces
 from rmp_portal.core import access
-from rmp_portal.core.registry import neutralise
+from rmp_portal.core.registry import neutralise, workbook_response
 from rmp_portal.dashboards import figures as dashboards
 
 # ---- pages ---------------------------------------------------------------------------------
@@ -245,17 +243,5 @@ def _csv(filename: str, title: str, headers: list, rows: list[list]) -> HttpResp
 
 
 def _xlsx(filename: str, title: str, headers: list, rows: list[list]) -> FileResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=force_str(title)[:31])
-    sheet.append([force_str(h) for h in headers])
-    for row in rows:
-        sheet.append([None if v is None else _cell(v) for v in row])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    cells = ([None if v is None else _cell(v) for v in row] for row in rows)
+    return workbook_response(filename=filename, title=title, headers=headers, rows=cells)
