@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +27,8 @@ from groups.models import ActivityType, District, GroupCodeCounter, Jamoat, Self
 from imports import columns as cols
 from imports.models import ImportRun
 from imports.reader import ImportFileError, Table, read_upload
-from members.models import MAX_AGE, MIN_AGE, Member
+from members.models import Member
+from members.selectors import name_duplicates
 from rmp_portal.core import access
 from rmp_portal.core import cache as data_cache
 from rmp_portal.core.history import format_value
@@ -47,7 +47,7 @@ _PLACE_WORDS = {"nohiyai", "nohiya", "rayon", "rayoni", "raion", "district", "sh
 # Relations are looked up by the checker (a foreign key's own check is a query per row);
 # derived fields are set on saving.
 MEMBER_NOT_CHECKED = ["group", "transferred_from", "created_by", "updated_by", "search_key",
-                      "phone_digits"]  # fmt: skip
+                      "name_key", "phone_digits"]  # fmt: skip
 _PARENTHESES = re.compile(r"\([^)]*\)")
 OUTSIDE = _("This record is outside your districts.")
 GROUP_FIELDS = ("name", "district", "jamoat", "village", "established_on", "status",
@@ -395,6 +395,11 @@ class GroupChecker(Checker):
                 )
                 return
         result.label = code or values.get("name", "")
+        if group is not None and not self.scope.may_read_province(group.district.province_id):
+            # Another province's registry: the user may not read it, so the row says nothing
+            # of the stored group (no changes, no "unchanged"), whatever the file holds.
+            result.error("code", OUTSIDE)
+            return
         district = None
         if "district" in values and not values["district"] and group is not None:
             del values["district"]  # an empty cell keeps the group where it is
@@ -590,6 +595,11 @@ class MemberChecker(Checker):
                 result.error(key, _("This cell cannot be empty."))
         if group is None or result.errors and not values.get("surname"):
             return
+        if not self.scope.may_read_province(group.district.province_id):
+            # Another province's registry: nothing of its members is matched or shown (no
+            # changes, no "unchanged"), so the answer is the same whoever the row names.
+            result.error("group", OUTSIDE)
+            return
         if not self.scope.may_see_personal_data(group.district_id):
             # An export leaves these empty where the user may not see them: not "none".
             for column in self.columns:
@@ -659,34 +669,11 @@ class MemberChecker(Checker):
         return None
 
     def rules(self, result: RowResult, member: Member) -> None:
-        """Member.clean()'s rules without its query per row (leaders are checked for the
-        whole file at once), and the dates the member services refuse."""
-        if member.role == Member.Role.LEADER and member.sex == Member.Sex.MALE:
-            result.error(
-                "role", _("Self-help groups are led by women: a man cannot be the leader.")
-            )
-        if member.joined_on and member.joined_on > self.today:
-            result.error("joined_on", _("The date of joining cannot be in the future."))
-        if member.left_on and member.left_on > self.today:
-            result.error("left_on", _("The date of leaving cannot be in the future."))
-        if member.left_on and member.joined_on and member.left_on < member.joined_on:
-            result.error("left_on", _("A member cannot leave before the date they joined."))
-        if member.birth_year is not None:
-            age = self.today.year - member.birth_year
-            if not MIN_AGE <= age <= MAX_AGE:
-                result.error(
-                    "birth_year",
-                    _(
-                        "A member must be between %(min)d and %(max)d years old "
-                        "(born %(first)d–%(last)d)."
-                    )
-                    % {
-                        "min": MIN_AGE,
-                        "max": MAX_AGE,
-                        "first": self.today.year - MAX_AGE,
-                        "last": self.today.year - MIN_AGE,
-                    },
-                )
+        """Member.clean()'s rules (Member.rule_errors: dates in the future, leaving before
+        joining, a man as leader, the age) without its query per row: leaders are checked for
+        the whole file at once."""
+        for name, message in member.rule_errors(self.today).items():
+            result.error(name, message)
 
     def check_leaders(self, results: list[RowResult]) -> None:
         """At most one current leader per group once the file is imported."""
@@ -721,46 +708,40 @@ class MemberChecker(Checker):
                 result.error("role", message)
 
     def check_possible_duplicates(self, results: list[RowResult]) -> None:
-        """A new member with the name and birth year of a current member of another group may
-        be the same person registered twice: the row is held back unless the user confirms."""
+        """A new member with the name (and, where the user may see it, the birth year) of a
+        current member of another group may be the same person registered twice: the row is
+        held back unless the user confirms. Who is named follows members.selectors'
+        rule: a member the user may read by name and group, anyone else not at all."""
         new = [r for r in results if r.target is not None and r.target.pk is None and not r.errors]
         if not new:
             return
-        surnames = sorted({r.target.surname for r in new})
-        keys = sorted({_folded(r.target.surname, r.target.given_name) for r in new})
-        found: dict[str, list] = defaultdict(list)
-        fields = ("pk", "surname", "given_name", "birth_year", "group__code", "group__district_id")
-        seen = set()
-        for chunk_field, values in (("surname__in", surnames), ("search_key__in", keys)):
-            for chunk in _chunks(values, BATCH):
-                for row in (
-                    Member.objects.current().filter(Q(**{chunk_field: chunk})).values(*fields)
-                ):
-                    if row["pk"] in seen:
-                        continue
-                    seen.add(row["pk"])
-                    found[_folded(row["surname"], row["given_name"])].append(row)
-        visible = self.scope.read_province_ids
-        for result in new:
-            member = result.target
-            for other in found.get(_folded(member.surname, member.given_name), []):
-                if other["group__code"] == member.group.code:
-                    continue
-                if None not in (member.birth_year, other["birth_year"]) and (
-                    member.birth_year != other["birth_year"]
-                ):
-                    continue
-                district = self.scope.may_see_personal_data(other["group__district_id"])
-                where = other["group__code"] if visible is None or district else "—"
-                result.duplicate_suspect = True
+        found = name_duplicates(
+            user=self.user,
+            people=[
+                (r.target.surname, r.target.given_name, r.target.birth_year, r.target.group_id)
+                for r in new
+            ],
+        )
+        for result, duplicates in zip(new, found, strict=True):
+            if not duplicates:
+                continue
+            other = next((d.member for d in duplicates if d.member is not None), None)
+            result.duplicate_suspect = True
+            if other is None:
                 result.warnings.append(
                     gettext(
-                        "Possible duplicate of an existing member: %(name)s in group %(code)s. "
+                        "Possible duplicate of a current member of a group outside your area. "
                         "Imported only if you confirm these are different people."
                     )
-                    % {"name": f"{other['surname']} {other['given_name']}", "code": where}
                 )
-                break
+                continue
+            result.warnings.append(
+                gettext(
+                    "Possible duplicate of an existing member: %(name)s in group %(code)s. "
+                    "Imported only if you confirm these are different people."
+                )
+                % {"name": f"{other.surname} {other.given_name}", "code": other.group.code}
+            )
 
 
 # Committing --------------------------------------------------------------------------------
@@ -881,7 +862,8 @@ def _write_members(run: ImportRun, results: list[RowResult], user) -> None:
     # A leader stepping down must be written before the one taking over (one current leader
     # per group is a unique index, checked row by row).
     changed.sort(key=lambda m: m.role == Member.Role.LEADER and m.left_on is None)
-    fields = [*MEMBER_FIELDS, "updated_by", "updated_at", "search_key", "phone_digits"]
+    fields = [*MEMBER_FIELDS, "updated_by", "updated_at", "search_key", "name_key",
+              "phone_digits"]  # fmt: skip
     for stepping_down in (True, False):
         batch = [m for m in changed if (m.role != Member.Role.LEADER or m.left_on) == stepping_down]
         if batch:

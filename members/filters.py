@@ -1,12 +1,11 @@
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups.filters import scope_geography_filters
 from groups.models import District, Province
+from members import selectors
 from members.models import Member
-from rmp_portal.core import access
 from rmp_portal.core.filters import YES_NO, ReportingDateMixin, search_tokens
 from rmp_portal.core.text import phone_key
 from rmp_portal.core.widgets import DateRangeInput
@@ -79,30 +78,21 @@ class MemberFilter(ReportingDateMixin):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.scope = access.scope_for(request.user)
         scope_geography_filters(self, request.user)
-
-    def _in_personal_scope(self, queryset):
-        ids = self.scope.personal_district_ids
-        return queryset if ids is None else queryset.filter(group__district_id__in=ids)
 
     def filter_as_of(self, queryset, name, value):
         return queryset  # the selector applies it; `status` reads it
 
     def filter_search(self, queryset, name, value):
-        tokens = search_tokens(value)
-        condition = Q()
-        for token in tokens:
-            condition &= Q(search_key__contains=token)
+        # Names with the patronymic, and phone numbers, only where the user may see them
+        # (members.selectors.name_search): elsewhere a patronymic or a phone finds nobody.
         digits = phone_key(value)
-        if len(digits) >= PHONE_SEARCH_MIN_DIGITS:
-            # Phone numbers are personal data: found only where the user may see them.
-            phone = Q(phone_digits__contains=digits)
-            ids = self.scope.personal_district_ids
-            if ids is not None:
-                phone &= Q(group__district_id__in=ids)
-            condition = (condition | phone) if tokens else phone
-        return queryset.filter(condition) if condition else queryset
+        condition = selectors.name_search(
+            user=self.request.user,
+            tokens=search_tokens(value),
+            digits=digits if len(digits) >= PHONE_SEARCH_MIN_DIGITS else "",
+        )
+        return queryset if condition is None else queryset.filter(condition)
 
     def filter_group(self, queryset, name, value):
         return queryset.filter(group__code__iexact=value.strip())
@@ -121,7 +111,9 @@ class MemberFilter(ReportingDateMixin):
         band = next(b for b in AGE_BANDS if b[0] == value)
         _value, _label, youngest, oldest = band
         year = timezone.localdate().year
-        queryset = self._in_personal_scope(queryset).filter(birth_year__lte=year - youngest)
+        queryset = selectors.with_personal_data(queryset, user=self.request.user).filter(
+            birth_year__lte=year - youngest
+        )
         if oldest is not None:
             queryset = queryset.filter(birth_year__gte=year - oldest)
         return queryset

@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -6,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groups.models import SelfHelpGroup
-from rmp_portal.core.models import Tracked
+from rmp_portal.core.models import NOTES_MAX_LENGTH, Tracked, length_at_most, limited_text
 from rmp_portal.core.text import phone_key, search_key
 
 MIN_AGE = 14
 MAX_AGE = 100
+# Free text is bounded where it is stored (rmp_portal.core.models.limited_text).
+SKILLS_MAX_LENGTH = NOTES_MAX_LENGTH
 
 
 class MemberQuerySet(models.QuerySet):
@@ -57,7 +61,9 @@ class Member(Tracked):
     migration_link = models.CharField(
         _("migration link"), max_length=16, choices=MigrationLink, default=MigrationLink.NONE
     )
-    skills = models.TextField(_("skills and professional interests"), blank=True)
+    skills = limited_text(
+        _("skills and professional interests"), max_length=SKILLS_MAX_LENGTH, blank=True
+    )
     transferred_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -66,7 +72,10 @@ class Member(Tracked):
         related_name="transferred_to",
         verbose_name=_("transferred from"),
     )
+    # The folded name with the patronymic (searched where the user may see personal data) and
+    # without it (searched everywhere else: what the registry shows of anyone).
     search_key = models.TextField(editable=False, default="")
+    name_key = models.TextField(editable=False, default="")
     phone_digits = models.CharField(max_length=32, editable=False, default="", blank=True)
 
     history = HistoricalRecords()
@@ -104,6 +113,7 @@ class Member(Tracked):
                 | Q(birth_year__gte=1900, birth_year__lte=2100),
                 name="member_birth_year_plausible",
             ),
+            length_at_most("skills", SKILLS_MAX_LENGTH, name="member_skills_length"),
         ]
         # Measured at national scale (1,000,000 members): docs/performance.md.
         indexes = [
@@ -156,6 +166,12 @@ class Member(Tracked):
         return search_key(surname, given_name, patronymic)
 
     @staticmethod
+    def name_key_for(surname: str, given_name: str) -> str:
+        """The search key of the name alone, without the patronymic (personal data): what a
+        search or a duplicate check may compare outside the user's personal-data districts."""
+        return search_key(surname, given_name)
+
+    @staticmethod
     def phone_digits_for(phone: str) -> str:
         """The digits of a phone number as stored in phone_digits, for matching."""
         return phone_key(phone)
@@ -164,16 +180,24 @@ class Member(Tracked):
         """Recompute the columns derived from the others (save() calls this; bulk_create and
         bulk_update do not, so bulk paths call it themselves)."""
         self.search_key = self.search_key_for(self.surname, self.given_name, self.patronymic)
+        self.name_key = self.name_key_for(self.surname, self.given_name)
         self.phone_digits = self.phone_digits_for(self.phone)
 
-    def clean(self) -> None:
+    def rule_errors(self, today: datetime.date | None = None) -> dict[str, object]:
+        """The rules on this membership's own fields, as {field: message}, without a query:
+        clean() adds the one-leader rule to them, and the import checks whole files with
+        them (imports.services), so a row is refused for the same reasons as a form."""
         errors = {}
-        today = timezone.localdate()
+        today = today or timezone.localdate()
         if self.role == self.Role.LEADER and self.sex == self.Sex.MALE:
             errors["role"] = _("Self-help groups are led by women: a man cannot be the leader.")
         if self.joined_on and self.joined_on > today:
             errors["joined_on"] = _("The date of joining cannot be in the future.")
-        if self.left_on and self.joined_on and self.left_on < self.joined_on:
+        # Dushanbe's date, not the database's CURRENT_DATE: PostgreSQL runs in UTC, a day
+        # behind before 05:00, so this rule is the model's, not a check constraint.
+        if self.left_on and self.left_on > today:
+            errors["left_on"] = _("The date of leaving cannot be in the future.")
+        elif self.left_on and self.joined_on and self.left_on < self.joined_on:
             errors["left_on"] = _("A member cannot leave before the date they joined.")
         if self.birth_year is not None:
             age = today.year - self.birth_year
@@ -187,6 +211,10 @@ class Member(Tracked):
                     "first": today.year - MAX_AGE,
                     "last": today.year - MIN_AGE,
                 }
+        return errors
+
+    def clean(self) -> None:
+        errors = self.rule_errors()
         if (
             self.role == self.Role.LEADER
             and self.left_on is None

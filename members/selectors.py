@@ -23,6 +23,64 @@ def members_editable(user) -> QuerySet[Member]:
     return access.by_district(Member.objects.all(), access.scope_for(user), "group__district_id")
 
 
+# ---- personal data (rmp_portal.core.access.PERSONAL_FIELDS) ----------------------------------
+# Every answer that depends on a member's phone, birth year or patronymic comes from a
+# condition built here, so that it is computed only over the members whose personal data the
+# user may see: elsewhere the same question gets the answer it would get without the data.
+
+
+NOBODY = Q(pk__in=[])
+
+
+def personal_scope(scope: access.Scope, path: str = "group__district_id") -> Q | None:
+    """The members whose personal data `scope` shows (`path` leads to their district);
+    None: all of them (admins, programme-wide managers)."""
+    ids = scope.personal_district_ids
+    return None if ids is None else Q(**{f"{path}__in": ids})
+
+
+def _split_by_personal_scope(scope: access.Scope, personal: Q, elsewhere: Q) -> Q:
+    """`personal` on the members whose personal data the user sees, `elsewhere` on the others
+    (an empty Q matches nobody there)."""
+    inside = personal_scope(scope)
+    if inside is None:
+        return personal or NOBODY
+    parts = []
+    if personal and scope.personal_district_ids:
+        parts.append(inside & personal)
+    if elsewhere:
+        parts.append(elsewhere & ~inside if scope.personal_district_ids else elsewhere)
+    if not parts:
+        return NOBODY
+    return parts[0] if len(parts) == 1 else parts[0] | parts[1]
+
+
+def with_personal_data(queryset: QuerySet[Member], *, user) -> QuerySet[Member]:
+    """`queryset` narrowed to the members whose personal data the user may see (filters on a
+    personal field, such as the age band, find nobody elsewhere)."""
+    inside = personal_scope(access.scope_for(user))
+    return queryset if inside is None else queryset.filter(inside)
+
+
+def name_search(*, user, tokens: list[str], digits: str = "") -> Q | None:
+    """The registry search: members whose name holds every (folded) token, the patronymic
+    counting only where the user may see it (`search_key`; elsewhere `name_key`, the name the
+    registry shows); or, with `digits`, whose phone holds them, only where the user may see
+    phones. None: no condition (an empty search)."""
+    if not tokens and not digits:
+        return None
+    scope = access.scope_for(user)
+    full, names = Q(), Q()
+    for token in tokens:
+        full &= Q(search_key__contains=token)
+        names &= Q(name_key__contains=token)
+    personal = full
+    if digits:
+        phone = Q(phone_digits__contains=digits)
+        personal = (full | phone) if tokens else phone
+    return _split_by_personal_scope(scope, personal, names)
+
+
 # Numbers are written with and without the country (+992) and operator prefixes: the last nine
 # digits (a Tajik subscriber number) identify a phone.
 PHONE_MATCH_DIGITS = 9
@@ -67,8 +125,10 @@ def group_has_leader(as_of: datetime.date | None = None) -> Exists:
 
 
 def group_leader_matches(token: str) -> Exists:
-    """The group's current leader's name contains the (folded) search word."""
-    return Exists(current_leaders().filter(group=OuterRef("pk"), search_key__contains=token))
+    """The group's current leader's name contains the (folded) search word: her surname or
+    given name, as the registry shows her (`name_key`); never her patronymic, which is
+    personal data this condition cannot scope (it does not know the user)."""
+    return Exists(current_leaders().filter(group=OuterRef("pk"), name_key__contains=token))
 
 
 def member_registry(*, user, as_of: datetime.date | None = None) -> QuerySet[Member]:
@@ -164,46 +224,100 @@ class PossibleDuplicate:
 def possible_duplicates(
     *, user, surname: str, given_name: str, birth_year: int | None, phone: str
 ) -> list[PossibleDuplicate]:
-    """Current members of any group who may be this person: the same surname and given name
-    (spelled in either script, -ov/-ova alike) and birth year, or the same phone number.
+    """Current members of any group who may be this person.
 
-    A member without a birth year on either side matches on the name alone: a warning too many
-    costs one click, a duplicate costs a wrong figure."""
+    Where the user may see a member's personal data: the same surname and given name
+    (spelled in either script, -ov/-ova alike) and birth year, or the same phone number. A
+    member without a birth year on either side matches on the name alone: a warning too many
+    costs one click, a duplicate costs a wrong figure.
+
+    Everywhere else the check compares only what the user could read anyway: the surname and
+    given name (`name_key`, without the patronymic), never the phone or the birth year, so the
+    answer is the same for a real and an invented phone number or year."""
+    scope = access.scope_for(user)
     key = search_key(surname, given_name)
-    conditions = Q()
+    digits = phone_key(phone)
+    phone_tail = digits[-PHONE_MATCH_DIGITS:] if len(digits) >= PHONE_MIN_DIGITS else ""
+    personal = Q()
     if key:
         name = Q(search_key=key) | Q(search_key__startswith=key + " ")
         if birth_year is not None:
             name &= Q(birth_year=birth_year) | Q(birth_year__isnull=True)
-        conditions |= name
-    digits = phone_key(phone)
-    if len(digits) >= PHONE_MIN_DIGITS:
-        conditions |= Q(phone_digits__endswith=digits[-PHONE_MATCH_DIGITS:])
-    if not conditions:
+        personal |= name
+    if phone_tail:
+        personal |= Q(phone_digits__endswith=phone_tail)
+    elsewhere = Q(name_key=key) | Q(name_key__startswith=key + " ") if key else Q()
+    if not personal:
         return []
+    conditions = _split_by_personal_scope(scope, personal, elsewhere)
     matches = list(
         Member.objects.current()
         .filter(conditions)
         .select_related("group__district")
         .order_by("group__code", "pk")[:10]
     )
-    visible = set(
-        members_visible(user).filter(pk__in=[m.pk for m in matches]).values_list("pk", flat=True)
-    )
-    scope = access.scope_for(user)
     result = []
     for match in matches:
-        same_name = search_key(match.surname, match.given_name) == key
-        same_phone = len(digits) >= PHONE_MIN_DIGITS and match.phone_digits.endswith(
-            digits[-PHONE_MATCH_DIGITS:]
-        )
+        shows_personal = scope.may_see_personal_data(match.group.district_id)
         result.append(
             PossibleDuplicate(
-                member=match if match.pk in visible else None,
-                personal=match.pk in visible
-                and scope.may_see_personal_data(match.group.district_id),
-                same_name=same_name,
-                same_phone=same_phone,
+                member=match if scope.may_read_province(match.group.district.province_id) else None,
+                personal=shows_personal,
+                same_name=search_key(match.surname, match.given_name) == key,
+                same_phone=shows_personal
+                and bool(phone_tail)
+                and match.phone_digits.endswith(phone_tail),
             )
         )
+    return result
+
+
+# What an import's duplicate check reads of each match (a file of 20,000 rows).
+DUPLICATE_FIELDS = ("surname", "given_name", "birth_year", "name_key", "group__code",
+                    "group__district__province_id")  # fmt: skip
+
+
+def name_duplicates(
+    *, user, people: list[tuple[str, str, int | None, int | None]]
+) -> list[list[PossibleDuplicate]]:
+    """For each (surname, given name, birth year, group id) of a file being imported: the
+    current members of other groups with exactly that surname and given name (folded), and
+    the same birth year or none on either side; the birth year is compared only where the
+    user may see it (the rule of `possible_duplicates`). One query per thousand names."""
+    scope = access.scope_for(user)
+    wanted = [(search_key(surname, given), year, group) for surname, given, year, group in people]
+    keys = sorted({key for key, _year, _group in wanted} - {""})
+    found: dict[str, list[Member]] = {}
+    for start in range(0, len(keys), 1000):
+        for match in (
+            Member.objects.current()
+            .filter(name_key__in=keys[start : start + 1000])
+            .select_related("group__district")
+            .only(*DUPLICATE_FIELDS)
+            .order_by("group__code", "pk")
+        ):
+            found.setdefault(match.name_key, []).append(match)
+    result = []
+    for key, birth_year, group_id in wanted:
+        duplicates = []
+        for match in found.get(key, []):
+            if match.group_id == group_id:
+                continue
+            shows_personal = scope.may_see_personal_data(match.group.district_id)
+            if (
+                shows_personal
+                and None not in (birth_year, match.birth_year)
+                and birth_year != match.birth_year
+            ):
+                continue
+            visible = scope.may_read_province(match.group.district.province_id)
+            duplicates.append(
+                PossibleDuplicate(
+                    member=match if visible else None,
+                    personal=shows_personal,
+                    same_name=True,
+                    same_phone=False,
+                )
+            )
+        result.append(duplicates)
     return result

@@ -16,7 +16,7 @@ published figures exactly (groups/reference/README.md), counted from the databas
 - the demo staff accounts, all with DEMO_PASSWORD.
 
 Rows are bulk-inserted with their simple-history records (change reason "load_demo_data");
-the derived fields that `save()` would compute (registry codes, search keys, phone digits)
+the derived fields that `save()` would compute (registry codes, search and name keys, phone digits)
 come from the same model methods (GroupCodeCounter.reserve, refresh_derived), which also
 move the registry code counters past the codes given out. Village and group names are illustrative.
 """

@@ -23,9 +23,9 @@ same "as of" day give the same rows — across the real districts of the referen
   participants; and support activities (default: one per group) to 1-3 groups of one
   district or to a cooperative, with a topic of their kind and participants by sex.
 
-Derived columns (`search_key`, `phone_digits`) come from the models' own rules
-(`Member.search_key_for`, `Member.phone_digits_for`, `SelfHelpGroup.search_key_for`), the
-ones `save()` uses.
+Derived columns (`search_key`, `name_key`, `phone_digits`) come from the models' own rules
+(`Member.search_key_for`, `Member.name_key_for`, `Member.phone_digits_for`,
+`SelfHelpGroup.search_key_for`), the ones `save()` uses.
 
 Generated groups carry MARKER at the start of their notes (cooperatives: of their
 description). That is how the generator recognises a database it filled itself: it refuses
@@ -423,7 +423,8 @@ class Generator:
         self.latest = today - datetime.timedelta(days=1)
         self.writer = writer
         self.stats: Counter[str] = Counter()
-        self._keys: dict[tuple[str, str, str], str] = {}
+        # (surname, given, patronymic) -> search key; (surname, given) -> name key
+        self._keys: dict[tuple[str, ...], str] = {}
         self._cyrillic: dict[str, str] = {}
 
     # -- reference data, in an order that does not depend on ids ---------------------------
@@ -721,7 +722,7 @@ class Generator:
             days = rng.randint(0, span)
         return start + datetime.timedelta(days=days)
 
-    def name_fields(self, sex: str) -> tuple[str, str, str, str, bool]:
+    def name_fields(self, sex: str) -> tuple[str, str, str, str, str, bool]:
         rng = self.rng
         names = self.names
         given = rng.choice(names["female_given" if sex == F else "male_given"])
@@ -737,7 +738,10 @@ class Generator:
         key = self._keys.get(parts)
         if key is None:
             key = self._keys[parts] = Member.search_key_for(*parts)
-        return surname, given, patronymic, key, cyrillic
+        name_key = self._keys.get(parts[:2])
+        if name_key is None:
+            name_key = self._keys[parts[:2]] = Member.name_key_for(surname, given)
+        return surname, given, patronymic, key, name_key, cyrillic
 
     def cyrillic(self, name: str) -> str:
         value = self._cyrillic.get(name)
@@ -786,7 +790,7 @@ class Generator:
                         left_on = min(joined_on + day(days=randint(30, 2800)), end)
                 if left_on is None and plan.dissolved_on is not None:
                     left_on = plan.dissolved_on
-                surname, given, patronymic, key, cyrillic = self.name_fields(sex)
+                surname, given, patronymic, key, name_key, cyrillic = self.name_fields(sex)
 
                 birth_year = None
                 if rand() < 0.88:
@@ -830,6 +834,7 @@ class Generator:
                     link,
                     skills.capitalize(),
                     key,
+                    name_key,
                     Member.phone_digits_for(phone),
                     plan.id,
                 )
@@ -907,6 +912,7 @@ class Generator:
                 "migration_link",
                 "skills",
                 "search_key",
+                "name_key",
                 "phone_digits",
                 "group",
             ],  # fmt: skip
