@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from groups.models import ActivityType, District, SelfHelpGroup
 from members.models import Member
-from rmp_portal.core.models import Tracked
+from rmp_portal.core.models import NOTES_MAX_LENGTH, Tracked, length_at_most, limited_text
 
 
 class Cooperative(Tracked):
@@ -38,7 +38,7 @@ class Cooperative(Tracked):
         related_name="directed_cooperatives",
         verbose_name=_("director"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = limited_text(_("description"), max_length=NOTES_MAX_LENGTH, blank=True)
 
     history = HistoricalRecords(m2m_fields=[branches])
 
@@ -60,6 +60,7 @@ class Cooperative(Tracked):
                 condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("formed_on")),
                 name="cooperative_dissolved_not_before_formed",
             ),
+            length_at_most("description", NOTES_MAX_LENGTH, name="cooperative_description_length"),
         ]
         indexes = [models.Index(fields=["district", "status"], name="coop_district_status_idx")]
 

@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from rmp_portal.core.models import ReferenceName, Tracked
+from rmp_portal.core.models import (
+    NOTES_MAX_LENGTH,
+    ReferenceName,
+    Tracked,
+    length_at_most,
+    limited_text,
+)
 from rmp_portal.core.text import search_key
 
 # The programme started forming groups in 2010; earlier dates need an admin's override.
@@ -179,7 +185,7 @@ class SelfHelpGroup(Tracked):
     activities = models.ManyToManyField(
         ActivityType, blank=True, related_name="groups", verbose_name=_("activities")
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = limited_text(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
     search_key = models.TextField(editable=False, default="")
 
     history = HistoricalRecords(m2m_fields=[activities])
@@ -203,6 +209,7 @@ class SelfHelpGroup(Tracked):
                 | Q(dissolved_on__gte=models.F("established_on")),
                 name="group_dissolved_not_before_established",
             ),
+            length_at_most("notes", NOTES_MAX_LENGTH, name="group_notes_length"),
         ]
         indexes = [
             models.Index(fields=["district", "status"], name="group_district_status_idx"),

@@ -3,10 +3,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from groups.models import District
+from rmp_portal.core import access
+from rmp_portal.core.models import length_at_most, limited_text
+
+MESSAGE_MAX_LENGTH = 2000
+
 
 class ImportRun(models.Model):
     """One spreadsheet brought in: the parsed rows are kept here between the preview and the
-    confirmation (not in the session), and the counts of what the last check found."""
+    confirmation (not in the session), and the counts of what the last check found.
+
+    `districts` is what the run *covers*: the districts its uploader edited when the file was
+    uploaded (a field officer's districts; none for an admin), recorded once by save(). An
+    import can only write records of those districts, so a manager whose provinces include
+    one of them may see the run (imports.selectors.runs_visible); it does not change when the
+    uploader is later given other districts."""
 
     class Kind(models.TextChoices):
         GROUPS = "groups", _("self-help groups")
@@ -34,7 +46,14 @@ class ImportRun(models.Model):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
-    message = models.TextField(_("message"), blank=True)
+    message = limited_text(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
+    districts = models.ManyToManyField(
+        District,
+        blank=True,
+        editable=False,
+        related_name="import_runs",
+        verbose_name=_("districts"),
+    )
     # The upload as read: header cells and data rows (cells as text, numbers, ISO dates or
     # {"error": ...} markers), re-checked on confirmation.
     headers = models.JSONField(default=list, editable=False)
@@ -54,10 +73,18 @@ class ImportRun(models.Model):
                 condition=Q(status__in=["previewed", "committed", "discarded", "failed"]),
                 name="import_run_status_valid",
             ),
+            length_at_most("message", MESSAGE_MAX_LENGTH, name="import_run_message_length"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"
+
+    def save(self, *args, **kwargs):
+        # What the run covers is derived once, when it is first stored (the upload).
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            self.districts.set(access.scope_for(self.user).edit_district_ids)
 
     @property
     def change_reason(self) -> str:

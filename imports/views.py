@@ -1,21 +1,22 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from imports import blanks, services
+from imports import blanks, selectors, services
 from imports.columns import COLUMNS, match_headers
 from imports.forms import ConfirmForm, UploadForm
 from imports.models import ImportRun
 from imports.reader import ImportFileError
 from rmp_portal.core import access
-from rmp_portal.core.editing import editors_only
+from rmp_portal.core.editing import editors_only, forbidden
 
 # Imports are for those who may change records (editors_only): field officers, in their
-# districts, and admins; managers only read.
+# districts, and admins. Managers only read: the runs of their provinces, on the list and
+# each run's summary (imports.selectors).
 PREVIEW_PAGE = 100
 TITLES = {"groups": _("Import self-help groups"), "members": _("Import members")}
 STATUSES = [
@@ -32,17 +33,14 @@ def _kind(kind: str) -> str:
     return kind
 
 
-def _runs(request):
-    runs = ImportRun.objects.select_related("user").defer("rows", "results", "headers")
-    if access.scope_for(request.user).is_admin:
-        return runs
-    return runs.filter(user=request.user)
-
-
-@editors_only
 def run_list(request):
-    page = Paginator(_runs(request), 50).get_page(request.GET.get("page"))
-    return render(request, "imports/list.html", {"page_obj": page, "runs": page.object_list})
+    """The runs the user may see (imports.selectors.runs_listed): editors and managers."""
+    scope = access.scope_for(request.user)
+    if not (scope.can_edit or scope.role == "manager"):
+        return forbidden(request)
+    page = Paginator(selectors.runs_listed(request.user), 50).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "runs": page.object_list, "may_upload": scope.can_edit}
+    return render(request, "imports/list.html", context)
 
 
 @editors_only
@@ -77,10 +75,11 @@ def template_download(request, kind: str, fmt: str):
 
 
 def run_detail(request, pk: int):
-    """The preview (the uploader and admins); anyone else with a role, following a link
-    from a record's history, sees who imported what and when, not the rows."""
-    run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
-    full = run.user_id == request.user.pk or access.scope_for(request.user).is_admin
+    """The preview (the uploader and admins); a manager of the run's provinces, or an officer
+    following a link from a record's history, sees who imported what and when, not the rows;
+    anyone else: 404 (imports.selectors.run_detail)."""
+    run = selectors.run_detail(user=request.user, pk=pk)
+    full = selectors.may_see_rows(request.user, run)
     context = {
         "run": run,
         "full": full,
@@ -155,14 +154,10 @@ def _display(value) -> str:
     return str(value)
 
 
-def _own_open_run(request, pk: int) -> ImportRun:
-    return get_object_or_404(ImportRun.objects.defer("rows", "results"), pk=pk, user=request.user)
-
-
 @require_POST
 @editors_only
 def run_confirm(request, pk: int):
-    run = _own_open_run(request, pk)
+    run = selectors.open_run(user=request.user, pk=pk)
     form = ConfirmForm(request.POST)
     form.is_valid()  # two optional boxes: always valid
     try:
@@ -186,7 +181,7 @@ def run_confirm(request, pk: int):
 @require_POST
 @editors_only
 def run_discard(request, pk: int):
-    run = _own_open_run(request, pk)
+    run = selectors.open_run(user=request.user, pk=pk)
     try:
         services.import_discard(run=run)
     except services.ImportRefused as refusal:

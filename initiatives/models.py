@@ -17,8 +17,18 @@ from simple_history.models import HistoricalRecords
 from cooperatives.models import Cooperative
 from groups.models import PROGRAMME_START, ActivityType, SelfHelpGroup
 from members.models import Member
-from rmp_portal.core.models import ReferenceName, Tracked
+from rmp_portal.core.models import (
+    NOTES_MAX_LENGTH,
+    ReferenceName,
+    Tracked,
+    length_at_most,
+    limited_text,
+)
 from rmp_portal.core.text import search_key
+
+# Free text is bounded where it is stored (rmp_portal.core.models.limited_text): notes as
+# everywhere, the short lists (products, partners, purchases) at half of that.
+LIST_MAX_LENGTH = 1000
 
 
 class InitiativeStatus(models.TextChoices):
@@ -71,7 +81,7 @@ class JointInitiative(Tracked):
     status = models.CharField(
         _("status"), max_length=10, choices=InitiativeStatus, default=InitiativeStatus.IDEA
     )
-    products = models.TextField(_("products"), blank=True)
+    products = limited_text(_("products"), max_length=LIST_MAX_LENGTH, blank=True)
     participants = models.ManyToManyField(
         Member, blank=True, related_name="initiatives", verbose_name=_("participants")
     )
@@ -85,11 +95,16 @@ class JointInitiative(Tracked):
     )
     grant_donor = models.CharField(_("grant donor"), max_length=150, blank=True)
     grant_date = models.DateField(_("grant date"), null=True, blank=True)
-    grant_purchases = models.TextField(_("what the grant bought"), blank=True)
-    partners = models.TextField(
-        _("partners"), blank=True, help_text=_("E.g. a credit union, a dehqan farm.")
+    grant_purchases = limited_text(
+        _("what the grant bought"), max_length=LIST_MAX_LENGTH, blank=True
     )
-    notes = models.TextField(_("notes"), blank=True)
+    partners = limited_text(
+        _("partners"),
+        max_length=LIST_MAX_LENGTH,
+        blank=True,
+        help_text=_("E.g. a credit union, a dehqan farm."),
+    )
+    notes = limited_text(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
     search_key = models.TextField(editable=False, default="")
 
     history = HistoricalRecords(m2m_fields=[participants])
@@ -123,6 +138,12 @@ class JointInitiative(Tracked):
                 ),
                 name="initiative_grant_complete",
             ),
+            length_at_most("products", LIST_MAX_LENGTH, name="initiative_products_length"),
+            length_at_most(
+                "grant_purchases", LIST_MAX_LENGTH, name="initiative_grant_purchases_length"
+            ),
+            length_at_most("partners", LIST_MAX_LENGTH, name="initiative_partners_length"),
+            length_at_most("notes", NOTES_MAX_LENGTH, name="initiative_notes_length"),
         ]
         indexes = [
             models.Index(fields=["status", "started_on"], name="initiative_status_start_idx"),
@@ -313,7 +334,7 @@ class SupportActivity(Tracked):
     )
     women = models.PositiveIntegerField(_("women participants"), default=0)
     men = models.PositiveIntegerField(_("men participants"), default=0)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = limited_text(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
     search_key = models.TextField(editable=False, default="")
 
     history = HistoricalRecords(m2m_fields=[groups])
@@ -343,6 +364,7 @@ class SupportActivity(Tracked):
             models.CheckConstraint(
                 condition=Q(women__gte=0) & Q(men__gte=0), name="support_participants_not_negative"
             ),
+            length_at_most("notes", NOTES_MAX_LENGTH, name="support_notes_length"),
         ]
         indexes = [
             models.Index(fields=["kind", "held_on"], name="support_kind_held_idx"),

@@ -5,8 +5,9 @@ two groups).
 
 Everything is counted in the database, within the reader's scope (rmp_portal.core.access): the
 counts take one query, the rows shown one query per line, however many records there are.
-Managers (their provinces; programme-wide: all) and admins read this; field officers fix
-their records from the registry and are not shown the programme's problems.
+Everyone with a role reads this: managers their provinces (programme-wide: all), admins
+everything, and field officers -- who fix the records -- their own districts only (the
+records they may change), not the rest of their province.
 """
 
 import datetime
@@ -33,27 +34,34 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative, CooperativeMembership
-from cooperatives.selectors import cooperatives_visible
+from cooperatives.selectors import cooperatives_editable, cooperatives_visible
 from groups.models import Province, SelfHelpGroup
-from groups.selectors import groups_visible, provinces_visible
+from groups.selectors import groups_editable, groups_visible, provinces_visible
 from members.models import MAX_AGE, MIN_AGE, Member
-from members.selectors import members_visible
+from members.selectors import members_editable, members_visible
 from rmp_portal.core import access
 
 MIN_GROUP_MEMBERS = 3
 MIN_COOPERATIVE_GROUPS = 2
 # Rows listed per line; the count above them is always the full one.
 ROWS = 100
-ROLES = ("admin", "manager")
+ROLES = ("admin", "manager", "field_officer")
 
 
 def may_read(user) -> bool:
     return access.scope_for(user).role in ROLES
 
 
+def by_district(user) -> bool:
+    """Whether the user's report covers their districts (field officers) rather than the
+    provinces they read."""
+    return access.scope_for(user).role == "field_officer"
+
+
 @dataclass(frozen=True)
 class Scope:
-    """What one report covers: the reader's records, optionally one province's."""
+    """What one report covers: the reader's records (a field officer's: those of their
+    districts; everyone else's: those of the provinces they read), optionally one province's."""
 
     groups: QuerySet
     members: QuerySet
@@ -62,9 +70,14 @@ class Scope:
 
     @classmethod
     def of(cls, user, province: Province | None = None) -> "Scope":
-        groups = groups_visible(user)
-        members = members_visible(user)
-        cooperatives = cooperatives_visible(user)
+        if by_district(user):
+            groups = groups_editable(user)
+            members = members_editable(user)
+            cooperatives = cooperatives_editable(user)
+        else:
+            groups = groups_visible(user)
+            members = members_visible(user)
+            cooperatives = cooperatives_visible(user)
         if province is not None:
             groups = groups.filter(district__province=province)
             members = members.filter(group__district__province=province)

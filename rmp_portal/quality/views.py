@@ -1,4 +1,5 @@
-"""The data-quality page (/data-quality/): what needs fixing in the reader's provinces."""
+"""The data-quality page (/data-quality/): what needs fixing in the reader's provinces (a field
+officer's: in their districts, rmp_portal.quality.checks.Scope)."""
 
 from django.http import Http404
 from django.shortcuts import render

@@ -1,6 +1,7 @@
 """Settings shared by every environment; every value a deployment may change comes from
 the environment (see README, "Configuration", and .env.example)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -127,12 +128,34 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
-# Guessing passwords: 5 failures for a username from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
+# Guessing passwords (django-axes): 5 failures for a username from one address lock that
+# pair for 15 minutes. Trying many usernames from one address (password spraying) is slowed
+# too: 50 failures in an hour from one address lock the address, whatever the username, until
+# fewer than 50 of its failures are less than an hour old. The address limit is well above
+# the username's because field officers share carrier and office addresses. axes applies one
+# failure limit to every lockout parameter, so the address's count is made by
+# `rmp_portal.signin.login_failure_limit` (AXES_FAILURE_LIMIT) from axes' failure log.
+LOGIN_FAILURES_PER_USERNAME = 5
+LOGIN_FAILURES_PER_ADDRESS = 50
+LOGIN_ADDRESS_WINDOW = datetime.timedelta(hours=1)
+AXES_COOLOFF_TIME = 0.25  # hours: the username's lockout
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure, with its address and time
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The client's address. Behind a reverse proxy every request comes from the proxy
+# (127.0.0.1): NUM_PROXIES is the number of trusted proxies in front of the portal, each
+# appending the address it received the request from to X-Forwarded-For; the client is then
+# the NUM_PROXIES-th address from the right. 0 (the default): REMOTE_ADDR, and
+# X-Forwarded-For is ignored (anyone can send one).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+if NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES is the number of trusted proxies: 0 or more.")
+
+
+AXES_FAILURE_LIMIT = "rmp_portal.signin.login_failure_limit"
+AXES_CLIENT_IP_CALLABLE = "rmp_portal.signin.client_ip_address"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("tg", _("Tajik"))]

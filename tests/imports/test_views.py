@@ -167,7 +167,7 @@ def test_the_registry_offers_import_to_those_who_may_edit(officer_client, manage
 @pytest.mark.parametrize(
     "url",
     [
-        "/imports/",
+        # The list of runs is open to managers, read-only (test_hardening_run_scope.py).
         "/imports/groups/new/",
         "/imports/members/new/",
         "/imports/members/template.xlsx",

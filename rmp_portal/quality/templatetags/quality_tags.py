@@ -25,12 +25,23 @@ def quality_badge(context, province=None):
     if province is not None:
         url += "?" + urlencode({"province": province.code})
     # Cached like the dashboard figures (until a counted record is written), under what the
-    # count depends on: the provinces the user reads, the area, today.
-    reach = access.scope_for(user).read_province_ids
+    # count depends on: the reach (a field officer's districts, or the provinces anyone else
+    # reads), the area, today.
     key = "quality:{}:{}:{}".format(
-        "all" if reach is None else ",".join(map(str, sorted(reach))),
+        _reach(user),
         province.pk if province is not None else "all",
         timezone.localdate().isoformat(),
     )
     total = cached(key, lambda: checks.total(checks.Scope.of(user, province)))
     return {"total": total, "url": url}
+
+
+def _reach(user) -> str:
+    """What a user's data-quality count covers, as part of a cache key: "d:<district ids>"
+    for a field officer (checks.Scope.of: their districts), "p:<province ids>" or "all" for
+    the others. Two users with the same reach share the cached count."""
+    scope = access.scope_for(user)
+    if checks.by_district(user):
+        return "d:" + ",".join(map(str, sorted(scope.edit_district_ids)))
+    reach = scope.read_province_ids
+    return "all" if reach is None else "p:" + ",".join(map(str, sorted(reach)))
