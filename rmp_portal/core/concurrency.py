@@ -3,6 +3,7 @@ over a newer version is refused and the user sees, side by side, the version the
 what the other person saved and what they entered themselves."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,22 @@ class VersionedFormMixin(forms.Form):
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk:
             self.fields["version"].initial = version_of(instance)
+
+    def _update_errors(self, errors):
+        # A ModelForm's model rules may name a field the form does not show (a former
+        # member's date of leaving, when the joining date moves past it): Django would raise
+        # ValueError, a 500. Those messages go above the form instead.
+        if hasattr(errors, "error_dict"):
+            hidden = [
+                name for name in errors.error_dict if name not in (*self.fields, NON_FIELD_ERRORS)
+            ]
+            if hidden:
+                by_field = dict(errors.error_dict)
+                above = by_field.setdefault(NON_FIELD_ERRORS, [])
+                for name in hidden:
+                    above.extend(by_field.pop(name))
+                errors = ValidationError(by_field)
+        super()._update_errors(errors)
 
 
 def check_version(*, instance: models.Model, version: str | None, submitted: dict) -> None:
