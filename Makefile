@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench reliability backup restore clean
+.PHONY: install run test lint bench reliability mutation backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ bench: install
 reliability: install
 	$(BIN)/python tests/reliability/load.py --seconds 60
 	$(BIN)/python tests/reliability/load.py --seconds 60 --restart-db
+
+## Mutation testing of the business-rule modules ([tool.mutmut] in pyproject.toml): mutmut
+## copies the project into mutants/ and runs the modules' unit tests against each mutant.
+## Not part of CI; takes about half an hour on 2 cores. docs/testing.md
+MUTMUT_ARGS ?= --max-children 2
+mutation: install
+	$(BIN)/mutmut run $(MUTMUT_ARGS)
+	$(BIN)/mutmut results
 
 lint: install
 	$(BIN)/ruff check .

@@ -50,12 +50,29 @@ def _lock_groups(ids: Iterable[int]) -> list[SelfHelpGroup]:
 
 
 def _in_a_cooperative(groups: list[SelfHelpGroup]) -> list[SelfHelpGroup]:
+    """The groups in a cooperative now (a current membership, left_on empty). A group whose
+    membership ended is free: the partial unique constraint "one current cooperative per
+    group" allows a new membership beside the ended ones."""
     taken = set(
         CooperativeMembership.objects.filter(group__in=groups, left_on__isnull=True).values_list(
             "group_id", flat=True
         )
     )
     return [g for g in groups if g.pk in taken]
+
+
+def _last_left(groups: list[SelfHelpGroup]) -> tuple[SelfHelpGroup, datetime.date] | None:
+    """The group that left a cooperative last, and when (None: none of them ever left one)."""
+    latest = (
+        CooperativeMembership.objects.filter(group__in=groups, left_on__isnull=False)
+        .order_by("-left_on", "group_id")
+        .values_list("group_id", "left_on")
+        .first()
+    )
+    if latest is None:
+        return None
+    group_id, left_on = latest
+    return next(g for g in groups if g.pk == group_id), left_on
 
 
 def forming_errors(
@@ -125,6 +142,16 @@ def forming_errors(
                 )
                 % {"group": youngest, "date": _day(youngest.established_on)},
             )
+        # As when joining: a group is in one cooperative on any date, so the new membership
+        # starts no earlier than the day it left the previous one.
+        last_left = _last_left(groups)
+        if last_left is not None and formed_on < last_left[1]:
+            group, left_on = last_left
+            message = _(
+                "The group left its previous cooperative on %(date)s: it can join another "
+                "from then."
+            ) % {"date": _day(left_on)}
+            add("formed_on", f"{group}: {message}")
     if director is not None and (
         director.left_on is not None or director.group_id not in {g.pk for g in groups}
     ):
