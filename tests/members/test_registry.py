@@ -31,21 +31,6 @@ def rows(response) -> list[int]:
 
 
 @pytest.fixture
-def own_group(db):
-    return GroupFactory(name="Own group")
-
-
-@pytest.fixture
-def asht_group(db):
-    return GroupFactory(name="Asht group", district=district("Asht"))
-
-
-@pytest.fixture
-def rasht_group(db):
-    return GroupFactory(name="Rasht group", district=district("Rasht"))
-
-
-@pytest.fixture
 def people(own_group, asht_group, rasht_group):
     return {
         "own": MemberFactory(

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from members import selectors
 from members.models import Member
-from tests.factories import GroupFactory, MemberFactory, district
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,21 +29,6 @@ DUPLICATES = re.compile(r'<div class="alert alert-warning" id="possible-duplicat
 INVENTED_PATRONYMIC = "Qahhorovna"
 INVENTED_PHONE = "+992 98 000 1122"
 INVENTED_YEAR = 1990
-
-
-@pytest.fixture
-def own_group(db):
-    return GroupFactory(name="Own group")
-
-
-@pytest.fixture
-def asht_group(db):
-    return GroupFactory(name="Asht group", district=district("Asht"))
-
-
-@pytest.fixture
-def rasht_group(db):
-    return GroupFactory(name="Rasht group", district=district("Rasht"))
 
 
 @pytest.fixture
