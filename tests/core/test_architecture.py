@@ -73,10 +73,7 @@ def test_no_app_module_points_at_documents_outside_the_repository():
         for folder in ("rmp_portal", *sorted(PROJECT_PACKAGES), "templates")
         for path in (ROOT / folder).rglob("*")
         if path.suffix in (".py", ".html")
-        and any(
-            word in path.read_text(encoding="utf-8")
-            for word in OUTSIDE_DOCUMENTS
-        )
+        and any(word in path.read_text(encoding="utf-8") for word in OUTSIDE_DOCUMENTS)
     ]
     assert pointing == []
 
