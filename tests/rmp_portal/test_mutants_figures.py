@@ -447,3 +447,59 @@ def test_each_dashboard_has_its_own_figures(registry):
     dates = reporting_dates({"as_of": "2014-12-31", "period_start": "2014-01-01"})
     assert dashboard(province=None, dates=dates).total.new_groups == 1
     assert dashboard(province=None, dates=dates).dates is dates
+
+
+def test_cooperatives_and_inactive_groups_are_counted_by_status():
+    sughd = Province.objects.get(code="SU")
+    for status, formed in (("forming", D(2014, 1, 1)), ("forming", D(2014, 2, 1))):
+        CooperativeFactory(status=status, formed_on=formed)
+    CooperativeFactory(status="registered", formed_on=D(2013, 1, 1))
+    CooperativeFactory(status="dissolved", formed_on=D(2013, 1, 1), dissolved_on=D(2016, 1, 1))
+    CooperativeFactory(status="dissolved", formed_on=D(2013, 1, 1), dissolved_on=D(2014, 6, 1))
+    CooperativeFactory(status="forming", formed_on=D(2015, 1, 1))  # not yet formed
+    GroupFactory(status=SelfHelpGroup.Status.INACTIVE, established_on=D(2012, 1, 1))
+    GroupFactory(status=SelfHelpGroup.Status.INACTIVE, established_on=D(2015, 1, 1))
+    GroupFactory(established_on=D(2012, 1, 1))
+
+    total = board_on(D(2014, 12, 31), province=sughd).total
+
+    assert (total.cooperatives, total.forming, total.registered, total.dissolved_since) == (
+        4,
+        2,
+        1,
+        1,
+    )
+    assert (total.groups, total.inactive) == (2, 1)
+
+
+def test_the_period_figures_count_only_what_is_dated_inside_it():
+    group = GroupFactory(established_on=D(2013, 6, 1))
+    GroupFactory(established_on=D(2014, 7, 1))  # after the period
+    GroupFactory(established_on=D(2012, 12, 31))  # before it
+    MemberFactory(group=group, joined_on=D(2013, 6, 1), left_on=D(2013, 12, 31))
+    MemberFactory(group=group, joined_on=D(2013, 6, 1), left_on=D(2014, 6, 1))  # left after
+    MemberFactory(group=group, joined_on=D(2012, 6, 1), left_on=D(2012, 12, 1))  # both before
+    MemberFactory(group=group, joined_on=D(2014, 5, 1))  # joined after
+
+    dates = reporting_dates(
+        {"as_of": "2014-12-31", "period_start": "2013-01-01", "period_end": "2013-12-31"}
+    )
+    total = dashboard(province=None, dates=dates).total
+
+    assert (total.new_groups, total.joined, total.left) == (1, 2, 1)
+
+
+def test_a_leader_is_counted_on_the_dates_she_led_her_group():
+    group = GroupFactory(established_on=D(2012, 1, 1))
+    MemberFactory(
+        group=group, role=Member.Role.LEADER, joined_on=D(2012, 1, 1), left_on=D(2015, 1, 1)
+    )
+    later = GroupFactory(established_on=D(2012, 1, 1))
+    MemberFactory(group=later, role=Member.Role.LEADER, joined_on=D(2016, 1, 1))
+
+    on_2014 = board_on(D(2014, 12, 31)).total
+    on_2016 = board_on(D(2016, 6, 30)).total
+
+    assert (on_2014.with_leader, on_2014.without_leader) == (1, 1)
+    assert (on_2016.with_leader, on_2016.without_leader) == (1, 1)
+    assert board_on(D(2015, 6, 30)).total.with_leader == 0
