@@ -861,11 +861,12 @@ def _write_members(run: ImportRun, results: list[RowResult], user) -> None:
             changed.append(member)
     # A leader stepping down must be written before the one taking over (one current leader
     # per group is a unique index, checked row by row).
-    changed.sort(key=lambda m: m.role == Member.Role.LEADER and m.left_on is None)
     fields = [*MEMBER_FIELDS, "updated_by", "updated_at", "search_key", "name_key",
               "phone_digits"]  # fmt: skip
-    for stepping_down in (True, False):
-        batch = [m for m in changed if (m.role != Member.Role.LEADER or m.left_on) == stepping_down]
+    leads = [m.role == Member.Role.LEADER and m.left_on is None for m in changed]
+    leading = [m for m, lead in zip(changed, leads, strict=True) if lead]
+    others = [m for m, lead in zip(changed, leads, strict=True) if not lead]
+    for batch in (others, leading):
         if batch:
             bulk_update_with_history(
                 batch,

@@ -384,6 +384,7 @@ def test_the_yearly_series_counts_groups_formed_and_existing_at_each_years_end(r
     )
     assert query_of(last.at_year_end.url) == ("/groups/", {"as_of": "2016-06-30"})
     assert query_of(board.years[0].at_year_end.url) == ("/groups/", {"as_of": "2011-12-31"})
+    assert {(r.formed.key, r.at_year_end.key) for r in board.years} == {("formed", "at_year_end")}
 
 
 def test_the_yearly_series_without_links_and_without_groups(registry):
@@ -400,6 +401,7 @@ def test_activities_count_the_existing_groups_most_first(registry):
         ("Lemon cultivation", 2),
         ("Dairy processing", 1),  # the dissolved group no longer counts
     ]
+    assert {r.groups.key for r in board.activities} == {"activity"}
     assert query_of(board.activities[1].groups.url) == (
         "/groups/",
         {"as_of": "2016-01-01", "activity": str(registry["dairy"].pk)},
@@ -503,3 +505,19 @@ def test_a_leader_is_counted_on_the_dates_she_led_her_group():
     assert (on_2014.with_leader, on_2014.without_leader) == (1, 1)
     assert (on_2016.with_leader, on_2016.without_leader) == (1, 1)
     assert board_on(D(2015, 6, 30)).total.with_leader == 0
+
+
+def test_past_figures_are_kept_longer_than_todays(monkeypatch):
+    """A past reporting date's figures change only with late entries: they are cached as
+    `past` (rmp_portal.core.cache.CACHE_SECONDS_PAST), today's for CACHE_SECONDS."""
+    seen = []
+
+    def spy(key, compute, *, past=False):
+        seen.append((key.split(":")[2], past))
+        return compute()
+
+    monkeypatch.setattr(figures, "cached", spy)
+    dashboard(province=None, dates=reporting_dates({}))
+    dashboard(province=None, dates=reporting_dates({"as_of": "2016-06-30"}))
+
+    assert seen == [(TODAY.isoformat(), False), ("2016-06-30", True)]
