@@ -26,6 +26,7 @@ accounts = [
 urlpatterns = [
     path("", include("rmp_portal.dashboards.urls")),
     path("", include("rmp_portal.quality.urls")),
+    path("my-work/", include("rmp_portal.mywork.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include(accounts)),
     # The language can be chosen on the sign-in page too; it reveals nothing.

@@ -147,9 +147,9 @@ def _display(field, value) -> str:
             return "—"
         objects = field.related_model._base_manager.filter(pk__in=value)
         return ", ".join(sorted(label_of(o) for o in objects))
-    if value is None or value == "":
-        return "—"
     if field.is_relation:
+        if value is None:
+            return "—"
         obj = field.related_model._base_manager.filter(pk=value).first()
         return label_of(obj) if obj is not None else f"#{value}"
     return format_value(field, value)

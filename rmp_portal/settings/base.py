@@ -44,10 +44,14 @@ INSTALLED_APPS = [
     "rmp_portal.dashboards",
     "rmp_portal.quality",
     "rmp_portal.devdata",
+    "rmp_portal.mywork",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML compressed for weak connections (static files are already, by whitenoise).
+    # Django's GZipMiddleware pads responses against BREACH, and CSRF tokens stay masked.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
