@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench reliability mutation backup restore clean
+.PHONY: install run test lint bench slow3g reliability mutation backup restore clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ test: install
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python tests/perf/bench.py $(BENCH_ARGS)
+
+## Officer pages on slow 3G in headless Chromium (production settings, demo data). docs/performance.md
+slow3g: install
+	$(BIN)/python tests/perf/slow_3g.py $(SLOW3G_ARGS)
 
 ## Load and fault runs: 20 officers for 60 s, then with PostgreSQL restarted. docs/reliability.md
 reliability: install
