@@ -32,6 +32,7 @@ from members.selectors import name_duplicates
 from rmp_portal.core import access
 from rmp_portal.core import cache as data_cache
 from rmp_portal.core.history import format_value
+from rmp_portal.core.phones import normalize_phone
 from rmp_portal.core.text import search_key
 
 logger = logging.getLogger(__name__)
@@ -159,6 +160,18 @@ def check_rows(*, user, kind: str, headers: list, rows: list) -> Check:
 # Shared ------------------------------------------------------------------------------------
 
 
+def phone_value(cell) -> str:
+    """A phone cell as the member form stores it (E.164, rmp_portal.core.phones): a number a
+    spreadsheet keeps as a number (921234567) too; a cell that is not a valid number is the
+    row's error, and the row is not imported."""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    try:
+        return normalize_phone(cols.text(cell))
+    except ValidationError as error:
+        raise cols.CellError(error.error_list[0].message) from None
+
+
 class Checker:
     columns: list[cols.ImportColumn] = []
 
@@ -194,6 +207,8 @@ class Checker:
             return self.parsers.choice(column.key)(cell)
         if column.kind == "bool":
             return cols.bool_value(cell, self.parsers.bools)
+        if column.key == "phone":
+            return phone_value(cell)
         return cols.text(cell)
 
     def validate(self, result: RowResult, instance, exclude: list[str]) -> None:

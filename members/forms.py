@@ -9,6 +9,7 @@ from groups.selectors import groups_editable
 from members.models import Member
 from members.services import EDITABLE_FIELDS
 from rmp_portal.core.concurrency import VersionedFormMixin
+from rmp_portal.core.phones import normalize_phone
 from rmp_portal.core.widgets import DateInput
 
 PERSON_FIELDS = list(EDITABLE_FIELDS)
@@ -62,6 +63,12 @@ class MemberForm(VersionedFormMixin, forms.ModelForm):
 
     def clean_joined_on(self):
         return _not_ancient(self.cleaned_data.get("joined_on"))
+
+    def clean_phone(self):
+        # "92 123 4567" is saved as "+992921234567"; what is not a valid number is refused
+        # here, on the field, also a number saved before numbers were checked: the form
+        # shows it, so it is corrected (or emptied) with the edit.
+        return normalize_phone(self.cleaned_data.get("phone"))
 
 
 class MemberCreateForm(MemberForm):

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from groups.models import SelfHelpGroup
 from rmp_portal.core.models import NOTES_MAX_LENGTH, Tracked, length_at_most, limited_text
+from rmp_portal.core.phones import normalize_phone, normalized_or_as_is
 from rmp_portal.core.text import phone_key, search_key
 
 MIN_AGE = 14
@@ -53,6 +54,9 @@ class Member(Tracked):
     patronymic = models.CharField(_("patronymic"), max_length=80, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    # In E.164 ("+992921234567", rmp_portal.core.phones); a value saved before numbers were
+    # checked stays as it was until corrected (the data-quality page lists it), so there is no
+    # check constraint.
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
     joined_on = models.DateField(_("joined on"))
@@ -155,9 +159,25 @@ class Member(Tracked):
     def is_current(self) -> bool:
         return self.left_on is None
 
+    # The phone as it was read from the database (None: a record not read from it), so that
+    # only a phone typed or changed is checked (_phone_entered).
+    _stored_phone: str | None = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_phone = instance.__dict__.get("phone")
+        return instance
+
+    def refresh_from_db(self, *args, fields=None, **kwargs):
+        super().refresh_from_db(*args, fields=fields, **kwargs)
+        if fields is None or "phone" in fields:
+            self._stored_phone = self.phone
+
     def save(self, *args, **kwargs):
         self.refresh_derived()
         super().save(*args, **kwargs)
+        self._stored_phone = self.phone
 
     @staticmethod
     def search_key_for(surname: str, given_name: str, patronymic: str) -> str:
@@ -178,7 +198,9 @@ class Member(Tracked):
 
     def refresh_derived(self) -> None:
         """Recompute the columns derived from the others (save() calls this; bulk_create and
-        bulk_update do not, so bulk paths call it themselves)."""
+        bulk_update do not, so bulk paths call it themselves). A valid phone number is stored
+        in E.164; one that is not (saved before numbers were checked) is kept as it is."""
+        self.phone = normalized_or_as_is(self.phone)
         self.search_key = self.search_key_for(self.surname, self.given_name, self.patronymic)
         self.name_key = self.name_key_for(self.surname, self.given_name)
         self.phone_digits = self.phone_digits_for(self.phone)
@@ -189,6 +211,11 @@ class Member(Tracked):
         them (imports.services), so a row is refused for the same reasons as a form."""
         errors = {}
         today = today or timezone.localdate()
+        if self._phone_entered():
+            try:
+                normalize_phone(self.phone)
+            except ValidationError as error:
+                errors["phone"] = error.error_list[0].message
         if self.role == self.Role.LEADER and self.sex == self.Sex.MALE:
             errors["role"] = _("Self-help groups are led by women: a man cannot be the leader.")
         if self.joined_on and self.joined_on > today:
@@ -212,6 +239,17 @@ class Member(Tracked):
                     "last": today.year - MIN_AGE,
                 }
         return errors
+
+    def _phone_entered(self) -> bool:
+        """Whether the phone is typed or changed here, so it is checked. A number saved before
+        numbers were checked stays until someone corrects it (the data-quality page lists it):
+        recording a departure, a transfer (the new membership keeps the person's number) or
+        any other change does not refuse it."""
+        before = self._stored_phone
+        link = self._meta.get_field("transferred_from")
+        if before is None and self.transferred_from_id and link.is_cached(self):
+            before = self.transferred_from.phone
+        return bool(self.phone) and self.phone != before
 
     def clean(self) -> None:
         errors = self.rule_errors()

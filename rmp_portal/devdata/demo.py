@@ -174,6 +174,8 @@ MEN_SKILLS = [
     "driver", "builder", "electrician", "welder", "bookkeeping", "farming", "mechanic",
     "beekeeping", "carpentry", "veterinary assistant",
 ]  # fmt: skip
+# Tajik mobile operators' prefixes: one of them and any seven digits make a valid number
+# (rmp_portal.core.phones), written in E.164 as the portal stores numbers.
 PHONE_PREFIXES = ["90", "91", "92", "93", "98", "88", "55", "50", "77"]
 
 
@@ -734,7 +736,7 @@ class Builder:
         rukhsora.migration_link = Member.MigrationLink.MIGRANT_FAMILY
         rukhsora.head_of_household = True
         rukhsora.skills = "Lemon growing, dairy processing, cooperative management"
-        rukhsora.phone = "+992 92 704 11 58"
+        rukhsora.phone = "+992927041158"
         self.phones.add(rukhsora.phone)
 
         bahor = guncha[1]
@@ -747,7 +749,7 @@ class Builder:
         akbar.migration_link = Member.MigrationLink.MIGRANT_FAMILY
         akbar.head_of_household = True
         akbar.skills = "Economist (retired), pensioner: keeps the cooperative's accounts"
-        akbar.phone = "+992 92 718 40 36"
+        akbar.phone = "+992927184036"
         self.phones.add(akbar.phone)
 
     def meet_as_of_figure(self) -> None:
@@ -802,7 +804,7 @@ class Builder:
         rng = self.rng
         while True:
             digits = f"{rng.randint(0, 9_999_999):07d}"
-            phone = f"+992 {rng.choice(PHONE_PREFIXES)} {digits[:3]} {digits[3:5]} {digits[5:]}"
+            phone = f"+992{rng.choice(PHONE_PREFIXES)}{digits}"  # E.164, as stored
             if phone not in self.phones:
                 self.phones.add(phone)
                 return phone

@@ -801,11 +801,8 @@ class Generator:
                 if rand() < (0.7 if left_on is None else 0.4):
                     digits = (number * _PHONE_MULTIPLIER + phone_offset) % _PHONE_SPACE
                     digits = f"{digits:07d}"
-                    prefix = rng.choice(PHONE_PREFIXES)
-                    if rand() < 0.8:
-                        phone = f"+992 {prefix} {digits[:3]} {digits[3:5]} {digits[5:]}"
-                    else:
-                        phone = f"{prefix} {digits[:3]} {digits[3:]}"
+                    # In E.164, as the portal stores numbers (rmp_portal.core.phones).
+                    phone = f"+992{rng.choice(PHONE_PREFIXES)}{digits}"
                 link = LINKS[bisect.bisect(link_weights[sex], rand() * 100)]
                 if sex == F:
                     head = rand() < (0.45 if link == LINKS[0] else 0.2)

@@ -1,13 +1,14 @@
 """Data quality: records that break a rule of the programme which the database cannot hold
 at every moment (a group needs a leader and members, a cooperative two groups), or that look
-like typing mistakes (an impossible age, a departure in the future, one person registered in
-two groups).
+like typing mistakes (an impossible age, a departure in the future, a phone number that is
+not one, one person registered in two groups).
 
 Everything is counted in the database, within the reader's scope (rmp_portal.core.access): the
 counts take one query, the rows shown one query per line, however many records there are.
 Everyone with a role reads this: managers their provinces (programme-wide: all), admins
 everything, and field officers -- who fix the records -- their own districts only (the
-records they may change), not the rest of their province.
+records they may change), not the rest of their province. Those are all records whose
+personal data (a birth year, a phone number) the reader sees, so the page shows them.
 """
 
 import datetime
@@ -40,6 +41,7 @@ from groups.selectors import groups_editable, groups_visible, provinces_visible
 from members.models import MAX_AGE, MIN_AGE, Member
 from members.selectors import members_editable, members_visible
 from rmp_portal.core import access
+from rmp_portal.core.phones import invalid_phone
 
 MIN_GROUP_MEMBERS = 3
 MIN_COOPERATIVE_GROUPS = 2
@@ -131,6 +133,15 @@ LINES = [
         "member",
     ),
     Line(
+        "phones",
+        _("Members with a phone number that is not valid"),
+        _(
+            "Saved before phone numbers were checked: correct the number on the member's page "
+            "(a Tajik mobile number is +992 and nine digits) or remove it."
+        ),
+        "member",
+    ),
+    Line(
         "duplicates",
         _("Possible duplicate people"),
         _(
@@ -196,6 +207,12 @@ def implausible_ages(scope: Scope) -> QuerySet:
 
 def future_departures(scope: Scope) -> QuerySet:
     return scope.members.filter(left_on__gt=scope.today)
+
+
+def invalid_phones(scope: Scope) -> QuerySet:
+    """Members, current or former, whose stored phone is not a valid number in the one format
+    (rmp_portal.core.phones.invalid_phone): numbers saved before they were checked."""
+    return scope.members.filter(invalid_phone("phone"))
 
 
 def _name_key():
@@ -273,6 +290,7 @@ def counts(scope: Scope) -> dict[str, int]:
             "small_cooperatives": small_cooperatives(scope),
             "ages": implausible_ages(scope),
             "future_departures": future_departures(scope),
+            "phones": invalid_phones(scope),
             "duplicates": duplicate_people(scope),
         }
     )
@@ -323,6 +341,9 @@ def report(scope: Scope, *, rows: int | None = None) -> list[Line]:
         ),
         "future_departures": lambda: (
             future_departures(scope).select_related("group").order_by("left_on", "surname", "pk")
+        ),
+        "phones": lambda: (
+            invalid_phones(scope).select_related("group").order_by("group__code", "surname", "pk")
         ),
     }
     for line in lines:

@@ -302,7 +302,7 @@ def test_an_update_records_who_changed_it(officer, member):
 
     member.refresh_from_db()
     assert (member.phone, member.skills, member.updated_by) == (
-        "+992 93 000 1111",
+        "+992930001111",
         "baking",
         officer,
     )

@@ -7,7 +7,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PHONE = "+992 93 777 1234"
+PHONE = "+992937771234"  # as stored (E.164, rmp_portal.core.phones)
 PATRONYMIC = "Qodirovna"
 BIRTH_YEAR = "1981"
 
