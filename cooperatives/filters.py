@@ -6,7 +6,7 @@ from cooperatives.models import Cooperative
 from cooperatives.selectors import existing_cooperatives_on
 from groups.filters import scope_geography_filters
 from groups.models import ActivityType, District, Province
-from rmp_portal.core.filters import ReportingDateMixin
+from rmp_portal.core.filters import DistrictFilter, ReportingDateMixin
 from rmp_portal.core.text import search_key
 from rmp_portal.core.widgets import DateRangeInput
 
@@ -22,9 +22,8 @@ class CooperativeFilter(ReportingDateMixin):
     province = django_filters.ModelChoiceFilter(
         field_name="district__province", queryset=Province.objects.all(), label=_("Province")
     )
-    district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.none(), label=_("District")
-    )
+    # For a field officer also "My districts", where the registry opens (core.filters).
+    district = DistrictFilter(queryset=District.objects.none(), label=_("District"))
     status = django_filters.ChoiceFilter(choices=Cooperative.Status.choices, label=_("Status"))
     branch = django_filters.ModelChoiceFilter(
         field_name="branches", queryset=ActivityType.objects.all(), label=_("Business branch")

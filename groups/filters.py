@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import ActivityType, District, Jamoat, Province, SelfHelpGroup
@@ -10,7 +10,7 @@ from groups.selectors import (
     group_condition,
     provinces_visible,
 )
-from rmp_portal.core.filters import YES_NO, ReportingDateMixin, search_tokens
+from rmp_portal.core.filters import YES_NO, DistrictFilter, ReportingDateMixin, search_tokens
 from rmp_portal.core.models import ReferenceName, localized_name_order
 from rmp_portal.core.registry import CappedSelect
 from rmp_portal.core.widgets import DateRangeInput
@@ -43,6 +43,20 @@ def order_reference_choices(filterset) -> None:
         filterset.filters[name].queryset = localized_name_order(queryset, *first)
 
 
+def search_groups(queryset: QuerySet[SelfHelpGroup], text: str) -> QuerySet[SelfHelpGroup]:
+    """The groups registry's search, also used wherever groups are looked up by typing (an
+    officer's home, choosing the group of a new member): every word of `text` in the
+    group's code, name or village, its district's name (also former names) or its current
+    leader's name, in Latin or Cyrillic."""
+    for token in search_tokens(text):
+        queryset = queryset.filter(
+            Q(search_key__contains=token)
+            | Q(district__search_key__contains=token)
+            | group_condition("leader_matches", token)
+        )
+    return queryset
+
+
 class GroupFilter(ReportingDateMixin):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -52,9 +66,8 @@ class GroupFilter(ReportingDateMixin):
     province = django_filters.ModelChoiceFilter(
         field_name="district__province", queryset=Province.objects.all(), label=_("Province")
     )
-    district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.none(), label=_("District")
-    )
+    # For a field officer also "My districts", where the registry opens (core.filters).
+    district = DistrictFilter(queryset=District.objects.none(), label=_("District"))
     jamoat = django_filters.ModelChoiceFilter(queryset=Jamoat.objects.none(), label=_("Jamoat"))
     status = django_filters.ChoiceFilter(choices=SelfHelpGroup.Status.choices, label=_("Status"))
     activity = django_filters.ModelChoiceFilter(
@@ -106,13 +119,7 @@ class GroupFilter(ReportingDateMixin):
         return queryset  # applied first, in filter_queryset, because other filters use it
 
     def filter_search(self, queryset, name, value):
-        for token in search_tokens(value):
-            queryset = queryset.filter(
-                Q(search_key__contains=token)
-                | Q(district__search_key__contains=token)
-                | group_condition("leader_matches", token)
-            )
-        return queryset
+        return search_groups(queryset, value)
 
     def filter_in_cooperative(self, queryset, name, value):
         in_coop = group_condition("in_cooperative", self._as_of)

@@ -6,7 +6,7 @@ from groups.filters import scope_geography_filters
 from groups.models import District, Province
 from members import selectors
 from members.models import Member
-from rmp_portal.core.filters import YES_NO, ReportingDateMixin, search_tokens
+from rmp_portal.core.filters import YES_NO, DistrictFilter, ReportingDateMixin, search_tokens
 from rmp_portal.core.text import phone_key
 from rmp_portal.core.widgets import DateRangeInput
 
@@ -37,7 +37,8 @@ class MemberFilter(ReportingDateMixin):
         queryset=Province.objects.all(),
         label=_("Province"),
     )
-    district = django_filters.ModelChoiceFilter(
+    # For a field officer also "My districts", where the registry opens (core.filters).
+    district = DistrictFilter(
         field_name="group__district", queryset=District.objects.none(), label=_("District")
     )
     # By registry code: a select of every group would not scale to a national registry.

@@ -1,17 +1,22 @@
+import secrets
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from groups.filters import search_groups
 from members import selectors, services
 from members.filters import MemberFilter
 from members.forms import LeaveForm, MemberCreateForm, MemberForm, TransferForm, open_groups
 from members.models import Member
-from members.selectors import members_visible
+from members.selectors import members_editable, members_visible
 from rmp_portal.core import access
 from rmp_portal.core.editing import editors_only, submit
 from rmp_portal.core.history import history_entries
@@ -119,14 +124,94 @@ def member_detail(request, pk: int):
     return _detail(request, selectors.member_detail(user=request.user, pk=pk))
 
 
+# How many groups the group chooser lists at most; beyond, the user searches.
+CHOOSER_LIMIT = 50
+# How many add-member forms a session remembers as saved (see _already_saved).
+SUBMISSIONS_KEPT = 20
+SUBMISSIONS_SESSION_KEY = "member_create_submissions"
+
+
+@editors_only
+def member_choose_group(request):
+    """The members registry's "Add member": the group first. Lists (and searches, as the
+    groups registry does) the groups the user may add members to, each leading to the
+    add-member form for it; with only one such group, that form straight away."""
+    groups = open_groups(request.user).select_related("district")
+    search = request.GET.get("q", "")[:200].strip()
+    if not search:
+        first_two = list(groups[:2])
+        if len(first_two) == 1:
+            return redirect(_create_url(first_two[0].code))
+    shown = search_groups(groups, search) if search else groups
+    rows = list(shown[: CHOOSER_LIMIT + 1])
+    context = {
+        "groups": rows[:CHOOSER_LIMIT],
+        "more": len(rows) > CHOOSER_LIMIT,
+        "search": search,
+    }
+    return render(request, "members/choose_group.html", context)
+
+
+def _create_url(code: str, **extra) -> str:
+    return reverse("members:create") + "?" + urlencode({"group": code, **extra})
+
+
+def _already_saved(request, token: str) -> Member | None:
+    """The member an add-member form with this one-time `token` already saved in this
+    session (the same POST sent twice: a double tap, a resend after a lost answer)."""
+    pk = request.session.get(SUBMISSIONS_SESSION_KEY, {}).get(token) if token else None
+    if pk is None:
+        return None
+    return members_editable(request.user).select_related("group").filter(pk=pk).first()
+
+
+def _remember_saved(request, token: str, member: Member) -> None:
+    if not token:
+        return
+    saved = dict(request.session.get(SUBMISSIONS_SESSION_KEY, {}))
+    saved[token] = member.pk
+    request.session[SUBMISSIONS_SESSION_KEY] = dict(list(saved.items())[-SUBMISSIONS_KEPT:])
+
+
+def _after_create(request, member: Member):
+    """Where a saved member leads: the group's page, or ("Save and add another") the form
+    again for the same group, the joined date kept from the member just saved."""
+    if request.POST.get("add_another"):
+        return redirect(_create_url(member.group.code, after=member.pk))
+    return redirect("groups:detail", code=member.group.code)
+
+
+def _joined_on_of(request, group, after: str):
+    """The joined date of the member just saved (`?after=<pk>`) in `group`, if the user
+    may edit them; None otherwise."""
+    if not (after.isdigit() and len(after) < 10):
+        return None
+    member = members_editable(request.user).filter(pk=int(after), group=group).first()
+    return member.joined_on if member else None
+
+
 @editors_only
 def member_create(request):
     initial = {}
+    group = None
     if code := request.GET.get("group"):
         group = open_groups(request.user).filter(code=code).first()
         if group is None:
             raise Http404
         initial["group"] = group
+        if joined_on := _joined_on_of(request, group, request.GET.get("after", "")):
+            initial["joined_on"] = joined_on
+    # A one-time token per form shown: the same form sent twice saves one member (besides
+    # the duplicate check below, which a ticked "different person" box would pass).
+    posted_token = (request.POST.get("submission") or "")[:64]
+    token = posted_token or secrets.token_urlsafe(16)
+    if request.method == "POST" and (saved := _already_saved(request, posted_token)):
+        messages.info(
+            request,
+            gettext("%(name)s was already added to the group %(code)s.")
+            % {"name": _name(saved), "code": saved.group.code},
+        )
+        return _after_create(request, saved)
     offer_confirm = bool(request.POST.get("confirm_not_duplicate"))
     form = MemberCreateForm(
         request.POST or None, user=request.user, initial=initial, offer_confirm=offer_confirm
@@ -154,18 +239,23 @@ def member_create(request):
             )
             if done.saved:
                 member = done.result
+                _remember_saved(request, posted_token, member)
                 messages.success(
                     request,
                     gettext("%(name)s was added to the group %(code)s.")
                     % {"name": _name(member), "code": member.group.code},
                 )
-                return redirect("groups:detail", code=member.group.code)
+                return _after_create(request, member)
+    if request.method != "POST" and group is not None:
+        # The group is chosen: typing starts at the name (also after "Save and add another").
+        form.fields["surname"].widget.attrs["autofocus"] = True
     context = {
         "form": form,
         "creating": True,
         "duplicates": duplicates,
         "duplicates_elsewhere": sum(1 for d in duplicates if d.member is None),
-        "group": initial.get("group"),
+        "group": group,
+        "submission": token,
     }
     return render(request, "members/form.html", context)
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from groups.selectors import provinces_visible
 from rmp_portal.core.access import scope_for
 from rmp_portal.quality.checks import may_read as may_read_quality
 
@@ -22,15 +23,27 @@ ROLE_LABELS = {
 }
 
 
+def _officer_dashboard(user) -> str:
+    """A field officer's dashboard: their own province's (the site's home is "My work")."""
+    code = provinces_visible(user).order_by("code").values_list("code", flat=True).first()
+    if code is None:
+        raise NoReverseMatch
+    return reverse("province_dashboard", args=[code])
+
+
 def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
     scope = scope_for(user)
     nav = []
+    officer = scope.role == "field_officer"
+    if officer:  # an officer's home (the site's home sends them there too)
+        url = reverse("mywork:home")
+        nav.append({"url": url, "label": _("My work"), "active": request.path.startswith(url)})
     for name, label, prefix in NAV:
         try:
-            url = reverse(name)
+            url = _officer_dashboard(user) if officer and name == "home" else reverse(name)
         except NoReverseMatch:
             continue
         active = request.path == url or request.path.startswith(prefix)

@@ -3,7 +3,11 @@ one COUNT, and CSV/XLSX export of exactly the filtered rows.
 
 A registry view names its columns once; the same list drives the table header (sort links),
 the export headers (in the user's language) and the export cells. Personal-data columns are
-left empty in rows the user may not see them for (rmp_portal.core.access decides)."""
+left empty in rows the user may not see them for (rmp_portal.core.access decides).
+
+A field officer opens a registry on their own districts: without a filter in the query
+string, its district filter (core.filters.DistrictFilter) is read as "My districts", shown
+pre-set on the page with a link that widens it to every district they may read."""
 
 import csv
 import datetime
@@ -28,9 +32,13 @@ from django.views.generic import ListView
 from openpyxl import Workbook
 
 from rmp_portal.core.access import scope_for
+from rmp_portal.core.filters import MY_DISTRICTS, DistrictFilter, offers_my_districts
 from rmp_portal.core.models import ReferenceName
 
 PAGE_SIZE = 50
+# Query-string keys that choose how the rows are shown, not which: a registry opened with only
+# these is "unfiltered" (a field officer then sees their own districts, opens_on_my_districts).
+UNFILTERED_PARAMS = frozenset({"sort", "page"})
 EXPORT_CHUNK = 2000  # rows fetched at a time by an export
 CSV_CHUNK = 64 * 1024  # characters sent at a time by a CSV export
 # A search finding at most this many rows sorts them rather than walking the sort column's
@@ -133,12 +141,60 @@ class RegistryListView(ListView):
         except ValidationError:
             return None
 
+    def my_districts_filter(self) -> str | None:
+        """The name of the filter offering "My districts" (a core.filters.DistrictFilter)."""
+        for name, filter_ in self.filterset_class.base_filters.items():
+            if isinstance(filter_, DistrictFilter):
+                return name
+        return None
+
+    def opens_on_my_districts(self) -> bool:
+        """A field officer opening the registry without a filter in the query string (only a
+        sort or a page, or nothing) sees their own districts: the query string is read as if
+        it said `district=mine`. Any filter, even an empty one (`?district=`, "all
+        districts"), is read as sent."""
+        name = self.my_districts_filter()
+        if name is None or not offers_my_districts(self.request.user):
+            return False
+        return all(key in UNFILTERED_PARAMS for key in self.request.GET)
+
+    def filter_data(self):
+        """The query string the filters, the sort and page links and the export links read:
+        as sent, or with the officer's default (opens_on_my_districts) written out, so that
+        every link from the page (a page, a sort, a download) shows the same rows."""
+        if not hasattr(self, "_filter_data"):
+            data = self.request.GET
+            if self.opens_on_my_districts():
+                data = data.copy()
+                data[self.my_districts_filter()] = MY_DISTRICTS
+            self._filter_data = data
+        return self._filter_data
+
     def get_filterset(self):
         if not hasattr(self, "_filterset"):
             self._filterset = self.filterset_class(
-                self.request.GET, queryset=self.base_queryset(), request=self.request
+                self.filter_data(), queryset=self.base_queryset(), request=self.request
             )
         return self._filterset
+
+    def my_districts_context(self, query) -> dict:
+        """Whether the rows are narrowed to the officer's districts, and the link that widens
+        them to every district they may read (the other filters kept)."""
+        name = self.my_districts_filter()
+        filterset = self.get_filterset()
+        if name is None or query.get(name) != MY_DISTRICTS or not filterset.is_valid():
+            return {"my_districts_only": False}
+        widened = query.copy()
+        widened[name] = ""  # an explicit "all districts": no default applies
+        widened["sort"] = self.sort_key()
+        provinces = scope_for(self.request.user).read_province_ids
+        return {
+            "my_districts_only": True,
+            "all_districts_url": "?" + widened.urlencode(),
+            "all_districts_label": _("Show the whole province")
+            if provinces is not None and len(provinces) == 1
+            else _("Show all districts"),
+        }
 
     def sort_key(self) -> str:
         wanted = self.request.GET.get("sort", "")
@@ -222,7 +278,7 @@ class RegistryListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
+        query = self.filter_data().copy()
         query.pop("page", None)
         sort = self.sort_key()
         headers = []
@@ -258,6 +314,7 @@ class RegistryListView(ListView):
             title=self.title,
             scope=scope_for(self.request.user),
             can_create=scope_for(self.request.user).can_edit,
+            **self.my_districts_context(query),
         )
         return context
 

@@ -23,8 +23,11 @@ from rmp_portal.dashboards import figures as dashboards
 
 
 def home(request):
-    """The programme dashboard for admins and programme-wide managers; everyone else lands
-    on their own province's dashboard."""
+    """The site's home. A field officer's is "My work" (rmp_portal.mywork: their groups and
+    changes), their province's dashboard one link away; the programme dashboard is for admins
+    and programme-wide managers; other managers land on their own province's dashboard."""
+    if access.scope_for(request.user).role == "field_officer":
+        return redirect("mywork:home")
     province = _own_province(request.user)
     if province is not None:
         url = reverse("province_dashboard", args=[province.code])

@@ -79,11 +79,13 @@ def test_it_lists_the_cooperatives_of_the_officers_province(client, officer):
     cooperative_with(name="Asali Rasht", district_name="Rasht")
     client.force_login(officer)
 
-    response = client.get(URL)
+    response = client.get(URL + "?district=")  # "all districts"
 
     assert response.status_code == 200
     assert names(response) == ["Bonuvoni Asht", "Guncha"]
     assert "Asali Rasht" not in response.content.decode()
+    # Without any filter the registry opens on their own districts (test_registry_mine).
+    assert names(client.get(URL)) == ["Guncha"]
 
 
 def test_it_lists_nothing_of_another_province_for_a_province_manager(client, manager_rasht):

@@ -47,7 +47,7 @@ def test_a_user_switches_the_language_to_tajik_and_russian(live_server, page, vi
     field_officer("Devashtich", username="officer-devashtich")
     group = GroupFactory(name="Guncha-Lola")
     base = live_server.url
-    sign_in(page, base, "officer-devashtich", PASSWORD, landing="/provinces/SU/")
+    sign_in(page, base, "officer-devashtich", PASSWORD, landing="/my-work/")
 
     page.goto(f"{base}/groups/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -103,7 +103,7 @@ def test_signing_in_applies_the_language_saved_on_the_profile(live_server, page)
     page.set_viewport_size(DESKTOP)
 
     # A browser that never chose a language: the sign-in page is in English.
-    sign_in(page, live_server.url, "officer-devashtich", PASSWORD, landing="/provinces/SU/")
+    sign_in(page, live_server.url, "officer-devashtich", PASSWORD, landing="/my-work/")
 
     expect(page.locator("html")).to_have_attribute("lang", "tg")
     expect(page.locator("#language-select")).to_have_value("tg")
@@ -128,7 +128,7 @@ def test_tajik_pages_look_right(live_server, browser):
         page.locator("input[name=username]").fill("officer-devashtich")
         page.locator("input[name=password]").fill(PASSWORD)
         page.locator("form:has(input[name=password]) [type=submit]").click()
-        page.wait_for_url(f"{base}/provinces/SU/")
+        page.wait_for_url(f"{base}/my-work/")
         for name, path in [
             ("dashboard", "/provinces/SU/"),
             ("group-registry", "/groups/"),

@@ -9,8 +9,8 @@ def test_an_officer_signs_in_and_out(live_server, page, screenshot):
     page.get_by_label("Username").fill("officer-devashtich")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    # A field officer lands on their own province's dashboard.
-    page.wait_for_url(f"{live_server.url}/provinces/SU/")
+    # A field officer lands on "My work": their groups and their recent changes.
+    page.wait_for_url(f"{live_server.url}/my-work/")
     assert (
         page.get_by_role("button", name="officer-devashtich").count()
         + page.get_by_text("officer-devashtich").count()

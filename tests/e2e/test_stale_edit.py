@@ -23,8 +23,8 @@ def test_a_stale_edit_is_refused_and_shows_the_other_change(live_server, browser
     second_context = browser.new_context(viewport=viewport)
     try:
         first, second = first_context.new_page(), second_context.new_page()
-        sign_in(first, base, "officer-a", PASSWORD, landing="/provinces/SU/")
-        sign_in(second, base, "officer-b", PASSWORD, landing="/provinces/SU/")
+        sign_in(first, base, "officer-a", PASSWORD, landing="/my-work/")
+        sign_in(second, base, "officer-b", PASSWORD, landing="/my-work/")
         # Both open the form of the same version of the group.
         first.goto(edit_url)
         second.goto(edit_url)

@@ -116,12 +116,15 @@ def test_a_province_manager_cannot_see_the_other_province(client, manager_sughd)
     assert client.get("/export/provinces.csv").status_code == 404
 
 
-def test_an_officer_lands_on_their_province_and_sees_every_province(client, officer):
+def test_an_officer_starts_from_their_province_and_sees_every_province(client, officer):
     group_with("Rasht", women=3)
     client.force_login(officer)
     response = client.get("/")
+    # The site's home is their "My work" (tests/mywork); "Dashboard" is their province's.
     assert response.status_code == 302
-    assert response["Location"] == "/provinces/SU/"
+    assert response["Location"] == "/my-work/"
+    nav = [item["url"] for item in client.get("/my-work/").context["portal_nav"]]
+    assert "/provinces/SU/" in nav
     own = client.get("/provinces/SU/")
     other = client.get("/provinces/RA/")
     assert own.status_code == other.status_code == 200
