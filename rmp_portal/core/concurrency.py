@@ -96,22 +96,22 @@ def check_version(*, instance: models.Model, version: str | None, submitted: dic
                 "changed_by_me": by_me,
             }
         )
-    by = getattr(current, "updated_by", None)
     raise StaleEdit(
         current,
-        StaleChanges(rows, by=by, at=current.updated_at, before_known=base is not None),
+        StaleChanges(
+            rows, by=current.updated_by, at=current.updated_at, before_known=base is not None
+        ),
     )
 
 
 def _loaded_record(current: models.Model, loaded):
     """The historical row of the version the form was loaded from: the last one saved with
-    that updated_at (a save writes one, and each many-to-many change one more)."""
+    that updated_at (a save writes one, and each many-to-many change one more). History ids
+    grow with every row written, so the highest is the last."""
     history = getattr(type(current), "history", None)
     if loaded is None or history is None:
         return None
-    return (
-        current.history.filter(updated_at=loaded).order_by("-history_date", "-history_id").first()
-    )
+    return current.history.filter(updated_at=loaded).order_by("-history_id").first()
 
 
 # Values are compared as keys: a foreign key by primary key, a many-to-many field as the set
