@@ -2,7 +2,7 @@
 
 from django import template
 
-from cooperatives.forms import JoinCooperativeForm
+from cooperatives.forms import JoinCooperativeForm, LeaveCooperativeForm
 
 register = template.Library()
 
@@ -19,3 +19,10 @@ def group_cooperative_actions(context, group, memberships):
         "memberships": memberships,
         "join_form": JoinCooperativeForm(user=request.user, group=group),
     }
+
+
+@register.simple_tag
+def leave_date_field(membership):
+    """The "Left on" field of a membership's leave form (a typed date, today by default), with
+    an id of its own: a page may list several memberships."""
+    return LeaveCooperativeForm(auto_id=f"left-on-{membership.pk}-%s")["left_on"]

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's form widget templates, for FORM_RENDERER below.
+    "django.forms",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -184,6 +186,11 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Form widgets render with the project's templates, so templates/django/forms/ can override
+# Django's: an empty choice reads "— choose —" in the user's language, not "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# The same for django-filter's choice filters (the registries' search and filter panels).
+FILTERS_EMPTY_CHOICE_LABEL = _("— choose —")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

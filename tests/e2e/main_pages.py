@@ -35,6 +35,8 @@ def main_pages() -> list[MainPage]:
         MainPage("groups-registry", MANAGER, "/groups/"),
         MainPage("members-registry", MANAGER, "/members/"),
         MainPage("cooperatives-registry", MANAGER, "/cooperatives/"),
+        MainPage("my-work", OFFICER, "/my-work/"),
+        MainPage("choose-group", OFFICER, "/members/add/"),
         MainPage("group-page", OFFICER, f"/groups/{group.code}/"),
         MainPage("member-page", OFFICER, f"/members/{leader.pk}/"),
         MainPage("cooperative-page", OFFICER, f"/cooperatives/{guncha.pk}/"),

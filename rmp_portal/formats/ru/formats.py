@@ -2,7 +2,8 @@
 2 884.
 
 Django's own Russian formats spell the month out and accept only
-dd.mm.yyyy as input; forms here must also take the ISO dates a <input type="date"> sends.
+dd.mm.yyyy as input; forms here also take its digits alone (24112026, typed on a phone's
+number pad, which has no dot) and ISO dates (2026-11-24, from links and older clients).
 Django reads USE_THOUSAND_SEPARATOR from settings only, not from format modules (see
 rmp_portal/settings/base.py); figures are grouped with |intcomma, which uses the separator
 below."""
@@ -16,9 +17,9 @@ YEAR_MONTH_FORMAT = "m.Y"
 MONTH_DAY_FORMAT = "d.m"
 FIRST_DAY_OF_WEEK = 1  # Monday
 
-# Typed dates first (a browser without a date picker shows a text box), then ISO, which is
-# what a date picker submits.
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"]
+# Typed dates first: the date fields are text boxes showing dd.mm.yyyy
+# (rmp_portal/core/widgets.py); then ISO, and the digits alone.
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%d%m%Y"]
 DATETIME_INPUT_FORMATS = [
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
