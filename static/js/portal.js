@@ -1,5 +1,46 @@
 // Progressive enhancement only: every page works without JavaScript.
 document.documentElement.classList.add("js");
+
+// The menu button of a phone's navigation bar and the account menu: all the portal used of
+// Bootstrap's JavaScript (24 KB compressed, a tenth of a second on slow 3G), done here with
+// Bootstrap's own classes and attributes.
+(() => {
+  document.querySelectorAll('[data-bs-toggle="collapse"]').forEach((button) => {
+    const target = document.querySelector(button.dataset.bsTarget);
+    if (!target) return;
+    button.addEventListener("click", () => {
+      const open = target.classList.toggle("show");
+      button.setAttribute("aria-expanded", String(open));
+      button.classList.toggle("collapsed", !open);
+    });
+  });
+  const toggles = Array.from(document.querySelectorAll('[data-bs-toggle="dropdown"]'));
+  const close = (except) => {
+    toggles.forEach((toggle) => {
+      if (toggle === except) return;
+      toggle.classList.remove("show");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.nextElementSibling.classList.remove("show");
+    });
+  };
+  toggles.forEach((toggle) => {
+    const menu = toggle.nextElementSibling;
+    menu.setAttribute("data-bs-popper", "static"); // Bootstrap's CSS places it below, at the end
+    toggle.addEventListener("click", (event) => {
+      event.preventDefault();
+      close(toggle);
+      const open = menu.classList.toggle("show");
+      toggle.classList.toggle("show", open);
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  });
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest(".dropdown")) close(null);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") close(null);
+  });
+})();
 document.querySelectorAll(".js-autosubmit").forEach((el) => {
   el.addEventListener("change", () => el.form.submit());
 });

@@ -49,7 +49,6 @@ def check_phone_layout(page, main_page) -> None:
         expect(page.locator("#main-nav")).to_be_hidden()
         if main_page.name in ("programme-dashboard", "group-page"):
             toggler.click()
-            # Bootstrap ignores clicks while the menu slides open ("collapsing").
             expect(page.locator("#main-nav.collapse.show")).to_be_visible()
             expect(page.locator("#main-nav").get_by_role("link", name="Members")).to_be_visible()
             expect(page.locator("#language-select")).to_be_visible()
