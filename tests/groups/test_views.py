@@ -351,11 +351,11 @@ class TestDetail:
         group = GroupFactory()
         MemberFactory(group=group, phone="+992 92 555 1234", patronymic="Saidovna")
         client.force_login(officer)
-        # The number as stored: "+992925551234" (E.164, rmp_portal.core.phones).
-        assert "5551234" in client.get(f"/groups/{group.code}/").content.decode()
+        # Stored as "+992925551234" (E.164, rmp_portal.core.phones), shown "+992 92 555 1234".
+        assert "+992 92 555 1234" in client.get(f"/groups/{group.code}/").content.decode()
         client.force_login(officer_same_province)
         html = client.get(f"/groups/{group.code}/").content.decode()
-        assert "5551234" not in html and "Saidovna" not in html
+        assert "555 1234" not in html and "5551234" not in html and "Saidovna" not in html
         assert "Edit group" not in html
 
     def test_a_group_without_leader_is_flagged(self, client, officer):
