@@ -26,6 +26,7 @@ docs/performance.md).
 
 import dataclasses
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -76,11 +77,19 @@ class ReportingDates:
     requested: dict = field(default_factory=dict)
 
 
+TYPED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
 def _parse_date(value: str) -> datetime.date | None:
+    """A date from the query string: ISO, 2026-11-24 (the figures' links), or as typed in the
+    controls, 24.11.2026. Nothing else."""
     value = (value or "").strip()
-    if len(value) != 10 or value[4] != "-" or value[7] != "-":
-        return None
     try:
+        if typed := TYPED_DATE.fullmatch(value):
+            day, month, year = (int(part) for part in typed.groups())
+            return datetime.date(year, month, day)
+        if len(value) != 10 or value[4] != "-" or value[7] != "-":
+            return None
         return datetime.date.fromisoformat(value)
     except ValueError:
         return None

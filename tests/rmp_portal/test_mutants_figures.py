@@ -127,10 +127,17 @@ def test_the_figures_carry_their_links_and_the_areas_parameters():
 
 @pytest.mark.parametrize(
     "raw",
-    ["2016-6-30", "2016/06/30", "20160630xx", "2016-02-30", "2016-06-3x", "", "2016-06-300"],
-)
-def test_only_an_iso_date_is_a_date(raw):
+    ["2016-6-30", "2016/06/30", "20160630xx", "2016-02-30", "2016-06-3x", "", "2016-06-300",
+     "30.02.2016", "30.06.16", "30-06-2016", "x30.06.2016", "30.06.2016x"],
+)  # fmt: skip
+def test_only_an_iso_or_a_typed_day_first_date_is_a_date(raw):
     assert figures._parse_date(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["30.06.2016", "30.6.2016", " 30.06.2016 "])
+def test_the_controls_take_a_date_typed_day_first(raw):
+    assert figures._parse_date(raw) == D(2016, 6, 30)
+    assert reporting_dates({"as_of": raw}).as_of == D(2016, 6, 30)
 
 
 def test_a_date_may_have_spaces_around_it():
