@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from members.models import Member
 from tests.factories import GroupFactory, MemberFactory, UserFactory, district, field_officer
+from tests.members.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -25,23 +26,6 @@ def group(db):
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def form_data(group, **overrides) -> dict:
-    data = {
-        "group": group.code,
-        "surname": "Karimova",
-        "given_name": "Zebo",
-        "patronymic": "",
-        "sex": "F",
-        "birth_year": "1985",
-        "phone": "",
-        "role": "member",
-        "joined_on": "2020-02-01",
-        "migration_link": "migrant_family",
-        "skills": "",
-    }
-    return data | overrides
 
 
 def token_of(response) -> str:

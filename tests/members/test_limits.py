@@ -15,6 +15,7 @@ from members import services
 from members.models import SKILLS_MAX_LENGTH, Member
 from tests.factories import GroupFactory, MemberFactory
 from tests.imports.conftest import upload
+from tests.members.forms import edit_data, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -37,38 +38,6 @@ def member(group):
 
 def snapshot():
     return list(Member.objects.order_by("pk").values()), Member.history.count()
-
-
-def form_data(group, **overrides) -> dict:
-    return {
-        "group": group.code,
-        "surname": "Karimova",
-        "given_name": "Zebo",
-        "patronymic": "",
-        "sex": "F",
-        "birth_year": "1985",
-        "phone": "",
-        "role": "member",
-        "joined_on": "2020-02-01",
-        "migration_link": "none",
-        "skills": "sewing",
-    } | overrides
-
-
-def edit_data(member, **overrides) -> dict:
-    return {
-        "surname": member.surname,
-        "given_name": member.given_name,
-        "patronymic": member.patronymic,
-        "sex": member.sex,
-        "birth_year": str(member.birth_year or ""),
-        "phone": member.phone,
-        "role": member.role,
-        "joined_on": member.joined_on.isoformat(),
-        "migration_link": member.migration_link,
-        "skills": member.skills,
-        "version": member.updated_at.isoformat(),
-    } | overrides
 
 
 def import_rows(user, text: str):

@@ -17,6 +17,7 @@ from members import services
 from members.models import Member
 from rmp_portal.core.phones import MESSAGE, format_phone, normalize_phone
 from tests.factories import GroupFactory, MemberFactory
+from tests.members.forms import edit_data, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -98,42 +99,10 @@ def test_a_stored_number_is_shown_grouped():
 # ---- the member form -----------------------------------------------------------------------
 
 
-def create_data(group, **overrides) -> dict:
-    return {
-        "group": group.code,
-        "surname": "Karimova",
-        "given_name": "Zebo",
-        "patronymic": "",
-        "sex": "F",
-        "birth_year": "1985",
-        "phone": "",
-        "role": "member",
-        "joined_on": "2020-02-01",
-        "migration_link": "migrant_family",
-        "skills": "",
-    } | overrides
-
-
-def edit_data(member, **overrides) -> dict:
-    return {
-        "surname": member.surname,
-        "given_name": member.given_name,
-        "patronymic": member.patronymic,
-        "sex": member.sex,
-        "birth_year": str(member.birth_year or ""),
-        "phone": member.phone,
-        "role": member.role,
-        "joined_on": member.joined_on.isoformat(),
-        "migration_link": member.migration_link,
-        "skills": member.skills,
-        "version": member.updated_at.isoformat(),
-    } | overrides
-
-
 def test_the_form_refuses_a_short_number_on_the_field_and_saves_nothing(client, officer, group):
     client.force_login(officer)
 
-    response = client.post("/members/new/", create_data(group, phone="92 12"))
+    response = client.post("/members/new/", form_data(group, phone="92 12"))
 
     assert response.status_code == 200
     assert response.context["form"].errors["phone"] == [str(MESSAGE)]
@@ -144,7 +113,7 @@ def test_the_form_refuses_a_short_number_on_the_field_and_saves_nothing(client, 
 def test_the_form_saves_a_local_number_in_e164(client, officer, group):
     client.force_login(officer)
 
-    response = client.post("/members/new/", create_data(group, phone="92 123 4567"))
+    response = client.post("/members/new/", form_data(group, phone="92 123 4567"))
 
     assert response.status_code == 302
     member = Member.objects.get(surname="Karimova")
@@ -155,7 +124,7 @@ def test_the_form_saves_a_local_number_in_e164(client, officer, group):
 def test_the_form_accepts_a_russian_number(client, officer, group):
     client.force_login(officer)
 
-    response = client.post("/members/new/", create_data(group, phone="+7 916 123 45 67"))
+    response = client.post("/members/new/", form_data(group, phone="+7 916 123 45 67"))
 
     assert response.status_code == 302
     assert Member.objects.get(surname="Karimova").phone == "+79161234567"
@@ -164,7 +133,7 @@ def test_the_form_accepts_a_russian_number(client, officer, group):
 def test_the_phone_stays_optional(client, officer, group):
     client.force_login(officer)
 
-    assert client.post("/members/new/", create_data(group, phone="")).status_code == 302
+    assert client.post("/members/new/", form_data(group, phone="")).status_code == 302
     assert Member.objects.get(surname="Karimova").phone == ""
 
 

@@ -11,6 +11,7 @@ from members import services
 from members.models import Member
 from rmp_portal.core.concurrency import STALE_MESSAGE
 from tests.factories import GroupFactory, MemberFactory, district
+from tests.members.forms import edit_data, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -49,42 +50,6 @@ def asht_group(db):
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def form_data(group=None, **overrides) -> dict:
-    data = {
-        "surname": "Karimova",
-        "given_name": "Zebo",
-        "patronymic": "",
-        "sex": "F",
-        "birth_year": "1985",
-        "phone": "",
-        "role": "member",
-        "joined_on": "2020-02-01",
-        "migration_link": "migrant_family",
-        "skills": "sewing",
-    }
-    if group is not None:
-        data["group"] = group.code
-    return data | overrides
-
-
-def edit_data(member, **overrides) -> dict:
-    response_version = member.updated_at.isoformat()
-    data = {
-        "surname": member.surname,
-        "given_name": member.given_name,
-        "patronymic": member.patronymic,
-        "sex": member.sex,
-        "birth_year": str(member.birth_year or ""),
-        "phone": member.phone,
-        "role": member.role,
-        "joined_on": member.joined_on.isoformat(),
-        "migration_link": member.migration_link,
-        "skills": member.skills,
-        "version": response_version,
-    }
-    return data | overrides
 
 
 # Detail page
