@@ -42,9 +42,11 @@ _folded = functools.lru_cache(maxsize=65536)(search_key)
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
 BATCH = 1000
 # Words that name the kind of place, not the place: "Ноҳияи Ашт", "Аштский район", "г. Худжанд".
-_PLACE_WORDS = {"nohiyai", "nohiya", "rayon", "rayoni", "raion", "district", "shahri",
-                "shahr", "g", "gorod", "city", "town", "jamoati", "jamoat", "shahraki",
-                "dj", "j"}  # fmt: skip
+# Kept as search keys, since the names they are taken from are (rayon -> raen, town -> tovn).
+_PLACE_WORDS = {search_key(word) for word in (
+    "nohiyai", "nohiya", "ноҳияи", "ноҳия", "rayon", "rayoni", "raion", "район", "district",
+    "shahri", "shahr", "шаҳри", "g", "г", "gorod", "город", "city", "town", "jamoati",
+    "jamoat", "ҷамоати", "shahraki", "dj", "j")}  # fmt: skip
 # Relations are looked up by the checker (a foreign key's own check is a query per row);
 # derived fields are set on saving.
 MEMBER_NOT_CHECKED = ["group", "transferred_from", "created_by", "updated_by", "search_key",
