@@ -8,7 +8,6 @@ existing members) are read once per check into dicts, and members are written in
 their change history, so 20,000 rows take seconds, not minutes.
 """
 
-import datetime
 import functools
 import logging
 import re
@@ -916,7 +915,3 @@ def _group_by(objects, attribute: str) -> dict:
     for obj in objects:
         grouped[getattr(obj, attribute)].append(obj)
     return grouped
-
-
-def template_example_date() -> datetime.date:
-    return datetime.date(2014, 6, 1)
