@@ -23,10 +23,10 @@ from tests.factories import (
     MemberFactory,
     district,
 )
+from tests.rmp_portal.quality_page import URL, counts_on_page, section
 
 pytestmark = pytest.mark.django_db
 
-URL = "/data-quality/"
 THIS_YEAR = timezone.localdate().year
 D = datetime.date
 
@@ -44,18 +44,6 @@ def healthy_group(district_name="Devashtich", members=3, **fields) -> SelfHelpGr
     for _ in range(members - 1):
         MemberFactory(group=group)
     return group
-
-
-def counts_on_page(client, url=URL) -> dict[str, int]:
-    response = client.get(url)
-    assert response.status_code == 200
-    found = re.findall(r'id="count-(\w+)">(\d+)<', response.content.decode())
-    return {key: int(n) for key, n in found}
-
-
-def section(html: str, key: str) -> str:
-    start = html.index(f'<section class="card mb-3" id="{key}"')
-    return html[start : html.index("</section>", start)]
 
 
 def rows(client, key: str, url=URL) -> str:

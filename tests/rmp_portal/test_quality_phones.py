@@ -16,10 +16,9 @@ from members.models import Member
 from rmp_portal.core.phones import TAJIK_STORED, invalid_phone
 from rmp_portal.quality import checks as quality
 from tests.factories import GroupFactory, MemberFactory, district
+from tests.rmp_portal.quality_page import URL, counts_on_page, section
 
 pytestmark = pytest.mark.django_db
-
-URL = "/data-quality/"
 
 
 def with_old_phone(group, phone: str, **fields) -> Member:
@@ -27,18 +26,6 @@ def with_old_phone(group, phone: str, **fields) -> Member:
     member = MemberFactory(group=group, **fields)
     Member.objects.filter(pk=member.pk).update(phone=phone)
     return member
-
-
-def counts_on_page(client) -> dict[str, int]:
-    response = client.get(URL)
-    assert response.status_code == 200
-    found = re.findall(r'id="count-(\w+)">(\d+)<', response.content.decode())
-    return {key: int(n) for key, n in found}
-
-
-def section(html: str, key: str) -> str:
-    start = html.index(f'<section class="card mb-3" id="{key}"')
-    return html[start : html.index("</section>", start)]
 
 
 def test_the_migration_leaves_an_unreadable_number_and_the_page_lists_it(
