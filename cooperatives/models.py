@@ -62,7 +62,11 @@ class Cooperative(Tracked):
             ),
             length_at_most("description", NOTES_MAX_LENGTH, name="cooperative_description_length"),
         ]
-        indexes = [models.Index(fields=["district", "status"], name="coop_district_status_idx")]
+        indexes = [
+            # The API's incremental sync (`updated_since`) and its cursor order.
+            models.Index(fields=["updated_at", "id"], name="coop_updated_idx"),
+            models.Index(fields=["district", "status"], name="coop_district_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -186,6 +186,13 @@ class SelfHelpGroup(Tracked):
         ActivityType, blank=True, related_name="groups", verbose_name=_("activities")
     )
     notes = limited_text(_("notes"), max_length=NOTES_MAX_LENGTH, blank=True)
+    # The id a record was made with elsewhere: a phone's outbox (a UUID made on the device) or
+    # KoboToolbox (a submission's `_uuid`). Unique, so a resend finds the record already made
+    # instead of making a second one (a partial unique index: empty for records made on the
+    # portal's own forms).
+    source_id = models.CharField(
+        _("source id"), max_length=64, null=True, blank=True, editable=False
+    )
     search_key = models.TextField(editable=False, default="")
 
     history = HistoricalRecords(m2m_fields=[activities])
@@ -195,6 +202,11 @@ class SelfHelpGroup(Tracked):
         verbose_name = _("self-help group")
         verbose_name_plural = _("self-help groups")
         constraints = [
+            models.UniqueConstraint(
+                fields=["source_id"],
+                condition=Q(source_id__isnull=False),
+                name="group_source_id_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["active", "inactive", "dissolved"]),
                 name="group_status_valid",
@@ -212,6 +224,8 @@ class SelfHelpGroup(Tracked):
             length_at_most("notes", NOTES_MAX_LENGTH, name="group_notes_length"),
         ]
         indexes = [
+            # The API's incremental sync (`updated_since`) and its cursor order.
+            models.Index(fields=["updated_at", "id"], name="group_updated_idx"),
             models.Index(fields=["district", "status"], name="group_district_status_idx"),
             models.Index(fields=["status", "established_on"], name="group_status_estab_idx"),
             models.Index(fields=["name"], name="group_name_idx"),

@@ -146,6 +146,8 @@ class JointInitiative(Tracked):
             length_at_most("notes", NOTES_MAX_LENGTH, name="initiative_notes_length"),
         ]
         indexes = [
+            # The API's incremental sync (`updated_since`) and its cursor order.
+            models.Index(fields=["updated_at", "id"], name="initiative_updated_idx"),
             models.Index(fields=["status", "started_on"], name="initiative_status_start_idx"),
             models.Index(fields=["grant_date"], name="initiative_grant_date_idx"),
         ]
@@ -367,6 +369,8 @@ class SupportActivity(Tracked):
             length_at_most("notes", NOTES_MAX_LENGTH, name="support_notes_length"),
         ]
         indexes = [
+            # The API's incremental sync (`updated_since`) and its cursor order.
+            models.Index(fields=["updated_at", "id"], name="support_updated_idx"),
             models.Index(fields=["kind", "held_on"], name="support_kind_held_idx"),
             models.Index(fields=["held_on"], name="support_held_idx"),
         ]

@@ -85,11 +85,24 @@ class Member(Tracked):
     history = HistoricalRecords()
     objects = MemberQuerySet.as_manager()
 
+    # The id a record was made with elsewhere: a phone's outbox (a UUID made on the device) or
+    # KoboToolbox (a submission's `_uuid`). Unique, so a resend finds the record already made
+    # instead of making a second one (a partial unique index: empty for records made on the
+    # portal's own forms).
+    source_id = models.CharField(
+        _("source id"), max_length=64, null=True, blank=True, editable=False
+    )
+
     class Meta:
         ordering = ["surname", "given_name", "id"]
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
+            models.UniqueConstraint(
+                fields=["source_id"],
+                condition=Q(source_id__isnull=False),
+                name="member_source_id_unique",
+            ),
             models.CheckConstraint(condition=Q(sex__in=["F", "M"]), name="member_sex_valid"),
             models.CheckConstraint(
                 condition=Q(role__in=["leader", "deputy", "treasurer", "member"]),
@@ -121,6 +134,8 @@ class Member(Tracked):
         ]
         # Measured at national scale (1,000,000 members): docs/performance.md.
         indexes = [
+            # The API's incremental sync (`updated_since`) and its cursor order.
+            models.Index(fields=["updated_at", "id"], name="member_updated_idx"),
             # A group's current members, and the dashboards' counts of members by sex and
             # date, read from the index alone (index-only scans).
             models.Index(

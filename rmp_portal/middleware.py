@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.shortcuts import render
 from django.utils import translation
 
@@ -7,7 +8,21 @@ from rmp_portal.core.access import scope_for
 
 # Pages a signed-in user without a role may still open: their own account, the language
 # switch, Django admin's own login, and what needs no login at all.
-_ROLE_FREE_PREFIXES = ("/accounts/", "/i18n/", "/admin/", "/static/", "/healthz")
+_ROLE_FREE_PREFIXES = ("/accounts/", "/i18n/", "/admin/", "/static/", "/healthz", "/api/")
+
+# The REST API authenticates its own way (tokens or the session, DRF's authentication classes)
+# and answers 401/403 as JSON, never a sign-in page: its permission classes require the role.
+API_PREFIX = "/api/"
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's: every page but those marked `login_not_required` needs a signed-in user,
+    except the REST API, whose views check their own token or session (rmp_portal/api)."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith(API_PREFIX):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class RoleRequiredMiddleware:

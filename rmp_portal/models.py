@@ -14,6 +14,7 @@ class StaffProfile(models.Model):
     class Role(models.TextChoices):
         FIELD_OFFICER = "field_officer", _("field officer")
         MANAGER = "manager", _("manager")
+        ANALYST = "analyst", _("analyst (figures only)")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -50,7 +51,8 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("staff roles")
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=["field_officer", "manager"]), name="staff_role_valid"
+                condition=Q(role__in=["field_officer", "manager", "analyst"]),
+                name="staff_role_valid",
             ),
             models.CheckConstraint(
                 condition=Q(role="manager") | Q(programme_wide=False),

@@ -10,7 +10,7 @@ from rmp_portal.core.access import NO_ROLE, Scope
 
 def staff_scope(user) -> Scope:
     """An active, signed-in user's scope: admins (Django staff) reach everything; a field
-    officer or manager what their staff profile names; anyone else nothing (NO_ROLE)."""
+    officer, manager or analyst what their staff profile names; anyone else nothing (NO_ROLE)."""
     if user.is_staff or user.is_superuser:
         return Scope(
             role="admin",
@@ -55,4 +55,8 @@ def staff_scope(user) -> Scope:
             personal_district_ids=district_ids,
             dashboard_province_ids=province_ids,
         )
+    if profile.role == "analyst":
+        # A donor's analyst: every province's figures (dashboards, the API's figures), no
+        # person or group record at all.
+        return Scope(role="analyst", dashboard_province_ids=None)
     return NO_ROLE

@@ -37,6 +37,8 @@ urlpatterns = [
     path("initiatives/", include("initiatives.urls")),
     path("support/", include("initiatives.support_urls")),
     path("imports/", include("imports.urls")),
+    path("api/", include("rmp_portal.api.urls")),
+    path("kobo/", include("rmp_portal.kobo.urls")),
     path("admin/", admin.site.urls),
 ]
 

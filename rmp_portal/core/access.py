@@ -11,7 +11,8 @@ no model. Each domain app applies the scope to its own querysets in its `selecto
 - admins (Django staff) see and change everything;
 - field officers change records in their districts, read the registry of the rest of their
   province without personal data, and see dashboards (aggregates) of every province;
-- managers read and export their provinces (programme-wide managers: all) and change nothing.
+- managers read and export their provinces (programme-wide managers: all) and change nothing;
+- analysts (donors' analysts) read the figures of every province, never a record.
 """
 
 from collections.abc import Callable
@@ -27,7 +28,7 @@ PERSONAL_FIELDS = ("phone", "birth_year", "patronymic")
 class Scope:
     """A user's reach, computed once per request. `None` means "everything"."""
 
-    role: str  # "admin", "field_officer", "manager" or "" (no role yet)
+    role: str  # "admin", "field_officer", "manager", "analyst" or "" (no role yet)
     edit_district_ids: frozenset[int] = field(default_factory=frozenset)
     read_province_ids: frozenset[int] | None = field(default_factory=frozenset)
     personal_district_ids: frozenset[int] | None = field(default_factory=frozenset)
@@ -40,6 +41,12 @@ class Scope:
     @property
     def has_role(self) -> bool:
         return bool(self.role)
+
+    @property
+    def reads_records(self) -> bool:
+        """Whether the user may read any record (registries, record pages, the API's
+        resources). An analyst reads figures only."""
+        return self.read_province_ids is None or bool(self.read_province_ids)
 
     @property
     def can_edit(self) -> bool:

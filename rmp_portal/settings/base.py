@@ -47,6 +47,13 @@ INSTALLED_APPS = [
     "rmp_portal.quality",
     "rmp_portal.devdata",
     "rmp_portal.mywork",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "rmp_portal.api",
+    "rmp_portal.dhis2",
+    "rmp_portal.kobo",
 ]
 
 MIDDLEWARE = [
@@ -66,7 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "rmp_portal.middleware.LoginRequiredMiddleware",
     "rmp_portal.middleware.RoleRequiredMiddleware",
     "rmp_portal.middleware.DatabaseUnavailableMiddleware",
     # django-axes must come last.
@@ -210,6 +217,31 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# The REST API (rmp_portal/api, docs/api.md). ------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RMP Portal API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# End of the REST API's settings. ------------------------------------------------------------
+
+# DHIS2 (rmp_portal/dhis2, docs/api.md): where the dataValueSets go. Empty: files only. -------
+DHIS2_URL = env.str("DHIS2_URL", default="")
+DHIS2_USERNAME = env.str("DHIS2_USERNAME", default="")
+DHIS2_PASSWORD = env.str("DHIS2_PASSWORD", default="")
+DHIS2_TIMEOUT = env.int("DHIS2_TIMEOUT", default=30)
+# End of DHIS2's settings. ---------------------------------------------------------------------
+
+# KoboToolbox (rmp_portal/kobo, docs/api.md): forms, tokens and field mappings are set in admin.
+KOBO_TIMEOUT = env.int("KOBO_TIMEOUT", default=30)
+# End of KoboToolbox's settings. ---------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

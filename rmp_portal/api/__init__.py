@@ -1,0 +1,1 @@
+"""The partner-facing REST API, version 1 (read-only), its tokens and its OpenAPI schema."""

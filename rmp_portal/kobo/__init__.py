@@ -1,0 +1,1 @@
+"""KoboToolbox submissions pulled or received by webhook into the import pipeline."""
