@@ -66,6 +66,7 @@ class DistrictAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "name",
         "name_ru",
         "name_tg",
+        "code",
         "province",
         "kind",
         "former_names",
@@ -74,8 +75,8 @@ class DistrictAdmin(FoldedSearchMixin, admin.ModelAdmin):
     )
     list_filter = ("province", "kind")
     list_select_related = ("province",)
-    search_fields = (*NAME_FIELDS, "former_names", "search_key")
-    fields = ("province", "kind", *NAME_FIELDS, "former_names")
+    search_fields = (*NAME_FIELDS, "code", "former_names", "search_key")
+    fields = ("province", "kind", *NAME_FIELDS, "code", "former_names")
     inlines = (JamoatInline,)
 
     def get_queryset(self, request):

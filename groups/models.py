@@ -44,6 +44,15 @@ class District(ReferenceName):
         blank=True,
         help_text=_("Earlier names, separated by semicolons (e.g. Ghonchi)."),
     )
+    # A short, stable code other systems use for the district (the API; e.g. SU-DEV). Null
+    # until an admin gives one; unique when given (a partial unique index).
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        null=True,
+        blank=True,
+        help_text=_("A short code other systems use for the district, e.g. SU-DEV."),
+    )
     search_key = models.TextField(editable=False, default="")
 
     class Meta:
@@ -53,6 +62,9 @@ class District(ReferenceName):
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "name"], name="district_name_unique_in_province"
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(code__isnull=False), name="district_code_unique"
             ),
         ]
 
