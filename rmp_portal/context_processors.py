@@ -19,6 +19,7 @@ ROLE_LABELS = {
     "admin": _("Administrator"),
     "field_officer": _("Field officer"),
     "manager": _("Manager"),
+    "analyst": _("Analyst (figures only)"),
     "": _("No role assigned"),
 }
 
@@ -42,6 +43,8 @@ def portal(request):
         url = reverse("mywork:home")
         nav.append({"url": url, "label": _("My work"), "active": request.path.startswith(url)})
     for name, label, prefix in NAV:
+        if name != "home" and not scope.reads_records:  # an analyst: the dashboards only
+            continue
         try:
             url = _officer_dashboard(user) if officer and name == "home" else reverse(name)
         except NoReverseMatch:

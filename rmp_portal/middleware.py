@@ -25,21 +25,32 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
+# What an analyst (figures only) may open besides the role-free pages: the programme
+# dashboard ("/"), the province dashboards and their exports.
+_FIGURES_PREFIXES = ("/provinces/", "/export/")
+
+
+def _figures_page(path: str) -> bool:
+    return path == "/" or path.startswith(_FIGURES_PREFIXES + _ROLE_FREE_PREFIXES)
+
+
 class RoleRequiredMiddleware:
     """A signed-in user with no role sees a polite page saying whom to ask, and nothing
-    else. Runs after authentication and LoginRequiredMiddleware."""
+    else; an analyst, whose role shows figures only, sees the dashboards and a page saying so
+    anywhere else (the selectors show them no record either). Runs after authentication and
+    LoginRequiredMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(_ROLE_FREE_PREFIXES)
-            and not scope_for(user).has_role
-        ):
-            return render(request, "no_role.html", status=403)
+        if user.is_authenticated and not request.path.startswith(_ROLE_FREE_PREFIXES):
+            scope = scope_for(user)
+            if not scope.has_role:
+                return render(request, "no_role.html", status=403)
+            if not scope.reads_records and not _figures_page(request.path):
+                return render(request, "figures_only.html", status=403)
         return self.get_response(request)
 
 

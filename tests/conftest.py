@@ -49,6 +49,11 @@ def manager_all(db):
 
 
 @pytest.fixture
+def analyst(db):
+    return factories.analyst(username="analyst")
+
+
+@pytest.fixture
 def no_role_user(db):
     return factories.UserFactory(username="newcomer")
 

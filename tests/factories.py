@@ -51,6 +51,13 @@ def manager(*province_codes: str, programme_wide: bool = False, username: str | 
     return user
 
 
+def analyst(*, username: str | None = None):
+    """A donors' analyst: figures only."""
+    user = UserFactory(**({"username": username} if username else {}))
+    StaffProfile.objects.create(user=user, role=StaffProfile.Role.ANALYST)
+    return user
+
+
 class GroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SelfHelpGroup

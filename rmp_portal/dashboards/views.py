@@ -82,7 +82,8 @@ def _dashboard_page(request, *, province: Province | None):
     scope = access.scope_for(request.user)
     dates = dashboards.reporting_dates(request.GET)
     # Field officers see every province's aggregates but read the registry of their own.
-    linkable = province is None or scope.may_read_province(province.pk)
+    # The figures link to the registry rows they count, for those who may read the rows.
+    linkable = scope.reads_records and (province is None or scope.may_read_province(province.pk))
     board = dashboards.dashboard(province=province, dates=dates, linkable=linkable)
     query = _dates_query(dates)
     export_base = (

@@ -278,6 +278,7 @@ ACCOUNTS = {
     "manager": (StaffProfile.Role.MANAGER, True, (), ()),
     "manager-sughd": (StaffProfile.Role.MANAGER, False, ("SU",), ()),
     "manager-rasht": (StaffProfile.Role.MANAGER, False, ("RA",), ()),
+    "analyst": (StaffProfile.Role.ANALYST, False, (), ()),
     "officer-devashtich": (StaffProfile.Role.FIELD_OFFICER, False, (), ("Devashtich",)),
     "officer-rasht": (StaffProfile.Role.FIELD_OFFICER, False, (), ("Rasht",)),
 }

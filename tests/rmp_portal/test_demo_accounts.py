@@ -87,3 +87,11 @@ def test_the_programme_manager_sees_the_published_figures(client, demo):
     assert total(client, "/members/?status=current&sex=M") == 71
     assert total(client, "/groups/?as_of=2011-09-30") == 178
     assert total(client, "/members/?status=current&as_of=2011-09-30") == 1049
+
+
+def test_the_analyst_account_reads_figures_and_no_record(client, demo):
+    response = sign_in(client, "analyst")
+    assert response.redirect_chain[-1][0] == "/"
+    assert "482" in response.content.decode()  # the programme's groups, as a figure
+    assert client.get("/groups/").status_code == 403
+    assert client.get("/members/").status_code == 403
