@@ -27,7 +27,6 @@ docs/performance.md).
 import dataclasses
 import datetime
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -83,7 +82,9 @@ TYPED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 def _parse_date(value: str) -> datetime.date | None:
     """A date from the query string: ISO, 2026-11-24 (the figures' links), or as typed in the
     controls, 24.11.2026. Nothing else."""
-    value = (value or "").strip()
+    if not value:
+        return None
+    value = value.strip()
     try:
         if typed := TYPED_DATE.fullmatch(value):
             day, month, year = (int(part) for part in typed.groups())
@@ -412,13 +413,13 @@ def _activities(dates: ReportingDates, province: Province | None, params: dict, 
     condition = _existing("groups__", dates.as_of)
     if province is not None:
         condition &= Q(groups__district__province=province)
-    activities = ActivityType.objects.annotate(n=Count("groups", filter=condition)).order_by(
-        "-n", "name"
+    activities = (
+        ActivityType.objects.annotate(n=Count("groups", filter=condition))
+        .filter(n__gt=0)
+        .order_by("-n", "name")
     )
     rows = []
     for activity in activities:
-        if not activity.n:
-            continue
         url = None
         if linkable:
             url = registry_url(
@@ -435,17 +436,18 @@ TARGET_METRICS = (
 )
 
 
-def _targets(rows: Iterable[AreaRow], year: int) -> list[TargetRow]:
-    by_province = {row.area.pk: row for row in rows}
+def _targets(by_province: dict[int, dict[str, Figure]], year: int) -> list[TargetRow]:
+    """Each province's targets for `year` against its figures (`by_province`: a province's
+    pk to its figures)."""
     result = []
     for target in Target.objects.filter(year=year, province_id__in=by_province).select_related(
         "province"
     ):
-        row = by_province[target.province_id]
+        achieved = by_province[target.province_id]
         for field_name, figure_key, label in TARGET_METRICS:
             value = getattr(target, field_name)
             if value is not None:
-                result.append(TargetRow(target.province, label, row.figures[figure_key], value))
+                result.append(TargetRow(target.province, label, achieved[figure_key], value))
     return result
 
 
@@ -506,17 +508,19 @@ def _dashboard(*, province: Province | None, dates: ReportingDates, linkable: bo
         params = {param: area.pk}
         rows.append(AreaRow(area, params, counts, counts.figures(dates, params, linkable)))
 
-    target_rows = rows if province is None else [AreaRow(province, total_params, total)]
-    if province is not None:
-        target_rows[0].figures = total.figures(dates, total_params, linkable)
+    total_figures = total.figures(dates, total_params, linkable)
+    if province is None:
+        achieved = {row.area.pk: row.figures for row in rows}
+    else:
+        achieved = {province.pk: total_figures}
     return Dashboard(
         dates=dates,
         province=province,
         rows=rows,
         total=total,
-        figures=total.figures(dates, total_params, linkable),
+        figures=total_figures,
         years=_years(groups, dates, total_params, linkable),
         activities=_activities(dates, province, total_params, linkable),
-        targets=_targets(target_rows, dates.as_of.year),
+        targets=_targets(achieved, dates.as_of.year),
         linkable=linkable,
     )

@@ -128,7 +128,9 @@ def test_the_figures_carry_their_links_and_the_areas_parameters():
 @pytest.mark.parametrize(
     "raw",
     ["2016-6-30", "2016/06/30", "20160630xx", "2016-02-30", "2016-06-3x", "", "2016-06-300",
-     "30.02.2016", "30.06.16", "30-06-2016", "x30.06.2016", "30.06.2016x"],
+     "30.02.2016", "30.06.16", "30-06-2016", "x30.06.2016", "30.06.2016x",
+     # ISO week dates, which Python reads but no one types: "-" at [4], not at [7].
+     "2016-W26-4", "2016W26-4xx"],
 )  # fmt: skip
 def test_only_an_iso_or_a_typed_day_first_date_is_a_date(raw):
     assert figures._parse_date(raw) is None
@@ -422,6 +424,19 @@ def test_activities_count_the_existing_groups_most_first(registry):
     assert [(r.activity.name, r.groups.value, r.groups.url) for r in sughd.activities] == [
         ("Dairy processing", 1, None),
         ("Lemon cultivation", 1, None),
+    ]
+
+
+def test_activities_with_as_many_groups_read_in_alphabetical_order(db):
+    added_later = ActivityType.objects.create(name="Apiary")  # a higher id than Dairy's
+    group = GroupFactory(district=district("Devashtich"), established_on=D(2011, 4, 1))
+    group.activities.set([ActivityType.objects.get(name="Dairy processing"), added_later])
+
+    board = board_on(D(2016, 1, 1))
+
+    assert [(r.activity.name, r.groups.value) for r in board.activities] == [
+        ("Apiary", 1),
+        ("Dairy processing", 1),
     ]
 
 
