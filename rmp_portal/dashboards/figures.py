@@ -103,7 +103,7 @@ def reporting_dates(query) -> ReportingDates:
     notices: list[str] = []
     requested: dict = {}
     as_of = today
-    raw = query.get("as_of", "")
+    raw = query.get("as_of")
     if raw:
         parsed = _parse_date(raw)
         if parsed is None or parsed < EARLIEST:
@@ -117,7 +117,7 @@ def reporting_dates(query) -> ReportingDates:
             as_of = parsed
             requested["as_of"] = parsed
     period = Period.year_to(as_of)
-    raw_start, raw_end = query.get("period_start", ""), query.get("period_end", "")
+    raw_start, raw_end = query.get("period_start"), query.get("period_end")
     if raw_start or raw_end:
         start = _parse_date(raw_start) if raw_start else period.start
         end = _parse_date(raw_end) if raw_end else as_of

@@ -42,6 +42,8 @@ def test_every_dashboard_is_cached_under_its_own_key():
         assert groups(province=sughd)[0] == 1
         assert groups(as_of="2013-01-01")[0] == 1
         assert groups(as_of="2015-01-01", period_start="2014-01-01")[:2] == (2, 1)
+        # the same end, a later start: the group of March 2014 is not new in it
+        assert groups(as_of="2015-01-01", period_start="2014-06-01")[:2] == (2, 0)
         assert groups(as_of="2015-01-01", period_start="2014-01-01", period_end="2014-02-01")[
             :2
         ] == (2, 0)
