@@ -154,6 +154,13 @@ def _first_group_district():
     return Subquery(first, output_field=IntegerField())
 
 
+def support_district() -> Coalesce:
+    """The district a support activity is shown and counted in: its cooperative's, else its
+    first recipient group's by registry code (the support registry's district, the DHIS2
+    export's org unit)."""
+    return Coalesce("cooperative__district_id", _first_group_district())
+
+
 def _first_group_code():
     first = (
         SupportActivity.groups.through.objects.filter(supportactivity=OuterRef("pk"))
@@ -175,7 +182,7 @@ def support_registry(*, user, as_of: datetime.date | None = None) -> QuerySet:
         .prefetch_related(Prefetch("groups", queryset=groups))
         .annotate(
             recipient_sort=Coalesce("cooperative__name", _first_group_code()),
-            area_district=Coalesce("cooperative__district_id", _first_group_district()),
+            area_district=support_district(),
         )
     )
 
