@@ -14,7 +14,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ("user", "created_at", "finished_at", "file_name", "kind", "status",
               "all_or_nothing", "new_count", "updated_count", "unchanged_count", "error_count",
-              "message")  # fmt: skip
+              "skipped_count", "message")  # fmt: skip
     readonly_fields = fields
     list_select_related = ("user",)
 

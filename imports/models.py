@@ -46,6 +46,9 @@ class ImportRun(models.Model):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # Rows brought by another system (KoboToolbox) rather than a file: those whose source id
+    # was already on a record or waiting in an open run were left out, and counted here.
+    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
     message = limited_text(_("message"), max_length=MESSAGE_MAX_LENGTH, blank=True)
     districts = models.ManyToManyField(
         District,
@@ -58,6 +61,9 @@ class ImportRun(models.Model):
     # {"error": ...} markers), re-checked on confirmation.
     headers = models.JSONField(default=list, editable=False)
     rows = models.JSONField(default=list, editable=False)
+    # Per row, the id it was made with elsewhere (a KoboToolbox submission's `_uuid`), stored
+    # on the record it creates; empty for a file.
+    source_ids = models.JSONField(default=list, editable=False)
     # The preview: per row its status, messages and changes, in the uploader's language.
     results = models.JSONField(default=list, editable=False)
 

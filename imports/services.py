@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from groups.models import ActivityType, District, GroupCodeCounter, Jamoat, SelfHelpGroup
 from imports import columns as cols
 from imports.models import ImportRun
-from imports.reader import ImportFileError, Table, read_upload
+from imports.reader import MAX_ROWS, ImportFileError, Table, read_upload
 from members.models import Member
 from members.selectors import name_duplicates
 from rmp_portal.core import access
@@ -70,6 +70,7 @@ class RowResult:
     target: Any = None  # the record to save (not stored)
     activities: list | None = None
     duplicate_suspect: bool = False
+    source: str = ""  # the id the row was made with elsewhere (rows not from a file)
 
     def error(self, key: str, message) -> None:
         self.errors.append((key, str(message)))
@@ -82,6 +83,8 @@ class RowResult:
             data["w"] = self.warnings
         if self.changes:
             data["c"] = [list(c) for c in self.changes]
+        if self.source:
+            data["src"] = self.source
         return data
 
 
@@ -152,10 +155,130 @@ def _record(run: ImportRun, check: Check) -> None:
     run.error_count = check.errors
 
 
-def check_rows(*, user, kind: str, headers: list, rows: list) -> Check:
+def check_rows(
+    *, user, kind: str, headers: list, rows: list, source_ids: list | None = None
+) -> Check:
     positions = read_headers(kind, Table(headers=headers, rows=rows))
     checker = (GroupChecker if kind == "groups" else MemberChecker)(user, positions, rows)
-    return Check(kind=kind, positions=positions, results=checker.run())
+    results = checker.run()
+    if source_ids:
+        _link_sources(checker, kind, results, source_ids)
+    return Check(kind=kind, positions=positions, results=results)
+
+
+# Rows from another system (source ids) ----------------------------------------------------
+
+SOURCE_TAKEN = _("This submission was already imported: a record has its source id.")
+
+
+def _model(kind: str):
+    return SelfHelpGroup if kind == "groups" else Member
+
+
+def _taken_source_ids(kind: str, source_ids) -> dict[str, int]:
+    """Source id -> pk of the record of this kind that has it."""
+    wanted = sorted({s for s in source_ids if s})
+    taken: dict[str, int] = {}
+    for chunk in _chunks(wanted, BATCH):
+        records = _model(kind).objects.filter(source_id__in=chunk)
+        taken.update(records.values_list("source_id", "pk"))
+    return taken
+
+
+def _link_sources(checker, kind: str, results: list[RowResult], source_ids: list) -> None:
+    """Each row's source id goes onto the record it creates (or updates, when that record has
+    none yet); a row whose id another record already has is an error: imported before (a
+    pending run confirmed meanwhile). Unchanged rows write nothing, so they link nothing."""
+    taken = _taken_source_ids(kind, source_ids)
+    seen: dict[str, int] = {}
+    for result in results:
+        index = result.number - 2
+        source = source_ids[index] if index < len(source_ids) else None
+        if not source:
+            continue
+        result.source = source
+        target = result.target
+        owner = taken.get(source)
+        if source in seen:
+            result.error("", _("Duplicate of row %(row)d.") % {"row": seen[source]})
+        elif owner is not None and (target is None or target.pk != owner):
+            result.error("", SOURCE_TAKEN)
+        seen.setdefault(source, result.number)
+        if result.errors:
+            result.status = ERROR
+            continue
+        if result.status in (NEW, UPDATE) and target.source_id is None:
+            target.source_id = source
+            if target.pk:
+                field = target._meta.get_field("source_id")
+                result.changes.append((str(field.verbose_name), "—", source))
+        result.status = checker.status(result)
+
+
+def known_source_ids(*, kind: str, source_ids) -> set[str]:
+    """Those of `source_ids` already on a record of this kind, or waiting in an open run."""
+    wanted = {s for s in source_ids if s}
+    known = set(_taken_source_ids(kind, wanted))
+    pending = ImportRun.objects.filter(kind=kind, status=ImportRun.Status.PREVIEWED).exclude(
+        source_ids=[]
+    )
+    for ids in pending.values_list("source_ids", flat=True):
+        known.update(wanted.intersection(ids))
+    return known
+
+
+@transaction.atomic
+def import_rows(
+    *,
+    user,
+    kind: str,
+    headers: list[str],
+    rows: list[list],
+    source_ids: list[str],
+    file_name: str,
+    into: ImportRun | None = None,
+) -> tuple[ImportRun | None, int]:
+    """Rows that come from another system with their source ids, not from a file: those whose
+    id is already known (on a record, or waiting in an open run) or repeated are left out and
+    counted as skipped; the rest are checked like a file's and wait in an open run for the
+    user to confirm — a new run, or `into`, an open run with the same headings, re-checked as
+    a whole. Returns the run (None when nothing was left and no `into`) and the skipped count.
+    """
+    known = known_source_ids(kind=kind, source_ids=source_ids)
+    fresh_rows, fresh_ids = [], []
+    for row, source in zip(rows, source_ids, strict=True):
+        if source and source in known:
+            continue
+        if source:
+            known.add(source)
+        fresh_rows.append(row)
+        fresh_ids.append(source)
+    skipped = len(rows) - len(fresh_rows)
+    if not fresh_rows:
+        return into, skipped
+    if into is not None:
+        run = ImportRun.objects.select_for_update().get(pk=into.pk)
+        if not run.is_open:
+            raise ImportRefused(_("This import was already confirmed or discarded."))
+        if run.headers != headers or run.kind != kind:
+            raise ValueError("rows added to a run must have its kind and headings")
+    else:
+        run = ImportRun(user=user, kind=kind, file_name=file_name[:255], headers=headers)
+    if len(run.rows) + len(fresh_rows) > MAX_ROWS:
+        raise ImportFileError(
+            _("More than %(max)d rows in one import: confirm or discard the waiting one first.")
+            % {"max": MAX_ROWS}
+        )
+    run.rows = [*run.rows, *fresh_rows]
+    # A run's rows and their ids stay aligned: a file run has no ids (an empty list).
+    run.source_ids = [*run.source_ids, *fresh_ids]
+    run.skipped_count += skipped
+    check = check_rows(
+        user=run.user, kind=kind, headers=run.headers, rows=run.rows, source_ids=run.source_ids
+    )
+    _record(run, check)
+    run.save()
+    return run, skipped
 
 
 # Shared ------------------------------------------------------------------------------------
@@ -774,52 +897,70 @@ def import_commit(
 ) -> ImportRun:
     """Check the run's rows again and write the valid ones in one transaction. Raises
     ImportRefused (and writes nothing) in all-or-nothing mode when a row has an error, and
-    when the database refuses a write; the run then records why."""
-    try:
-        with transaction.atomic():
-            run = ImportRun.objects.select_for_update().get(pk=run.pk)
-            if not run.is_open:
-                raise ImportRefused(_("This import was already confirmed or discarded."))
-            check = check_rows(user=user, kind=run.kind, headers=run.headers, rows=run.rows)
-            for result in check.results:
-                if result.duplicate_suspect and not accept_duplicates and not result.errors:
-                    result.error("", _("Possible duplicate not confirmed: not imported."))
-                    result.status = ERROR
-            _record(run, check)
-            run.all_or_nothing = all_or_nothing
-            if all_or_nothing and check.errors:
+    when the database refuses a write; the run then records why. A row clashing on the
+    unique source id (a race between two runs holding one submission) is checked again and
+    becomes that row's error."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                run = ImportRun.objects.select_for_update().get(pk=run.pk)
+                if not run.is_open:
+                    raise ImportRefused(_("This import was already confirmed or discarded."))
+                check = check_rows(
+                    user=user,
+                    kind=run.kind,
+                    headers=run.headers,
+                    rows=run.rows,
+                    source_ids=run.source_ids,
+                )
+                for result in check.results:
+                    if result.duplicate_suspect and not accept_duplicates and not result.errors:
+                        result.error("", _("Possible duplicate not confirmed: not imported."))
+                        result.status = ERROR
+                _record(run, check)
+                run.all_or_nothing = all_or_nothing
+                if all_or_nothing and check.errors:
+                    run.save()
+                    raise _AllOrNothing(check.errors)
+                _write(run, check, user)
+                run.status = ImportRun.Status.COMMITTED
+                run.finished_at = timezone.now()
                 run.save()
-                raise _AllOrNothing(check.errors)
-            _write(run, check, user)
-            run.status = ImportRun.Status.COMMITTED
-            run.finished_at = timezone.now()
-            run.save()
-            # Bulk writes send no post_save signal: the dashboards' cache is dropped here.
-            data_cache.invalidate()
-    except _AllOrNothing as refusal:
-        # The run's fresh counts were saved in the rolled-back transaction: save them again.
-        ImportRun.objects.filter(pk=run.pk).update(
-            results=run.results,
-            new_count=run.new_count,
-            updated_count=run.updated_count,
-            unchanged_count=run.unchanged_count,
-            error_count=run.error_count,
-        )
-        raise ImportRefused(
-            _("Nothing was imported: %(count)d rows have errors (all or nothing).")
-            % {"count": refusal.count}
-        ) from None
-    except DatabaseError as error:
-        logger.warning("Import #%s refused by the database: %s", run.pk, error)
-        message = gettext(
-            "Nothing was imported: the database refused a row (someone may have changed "
-            "the same records meanwhile). Upload the file again to check it afresh."
-        )
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.FAILED, message=message, finished_at=timezone.now()
-        )
-        raise ImportRefused(message) from error
-    return run
+                # Bulk writes send no post_save signal: the dashboards' cache is dropped here.
+                data_cache.invalidate()
+        except _AllOrNothing as refusal:
+            # The run's fresh counts were saved in the rolled-back transaction: save them again.
+            ImportRun.objects.filter(pk=run.pk).update(
+                results=run.results,
+                new_count=run.new_count,
+                updated_count=run.updated_count,
+                unchanged_count=run.unchanged_count,
+                error_count=run.error_count,
+            )
+            raise ImportRefused(
+                _("Nothing was imported: %(count)d rows have errors (all or nothing).")
+                % {"count": refusal.count}
+            ) from None
+        except DatabaseError as error:
+            if attempt == 1 and _source_clash(run, error):
+                # Another run holding the same submission was confirmed meanwhile (the unique
+                # index on source_id): checking the rows again makes that row an error.
+                continue
+            logger.warning("Import #%s refused by the database: %s", run.pk, error)
+            message = gettext(
+                "Nothing was imported: the database refused a row (someone may have changed "
+                "the same records meanwhile). Upload the file again to check it afresh."
+            )
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportRun.Status.FAILED, message=message, finished_at=timezone.now()
+            )
+            raise ImportRefused(message) from error
+        return run
+    raise AssertionError("the second attempt returns or raises")
+
+
+def _source_clash(run: ImportRun, error: DatabaseError) -> bool:
+    return isinstance(error, IntegrityError) and bool(run.source_ids) and "source_id" in str(error)
 
 
 class _AllOrNothing(Exception):
@@ -878,7 +1019,7 @@ def _write_members(run: ImportRun, results: list[RowResult], user) -> None:
     # A leader stepping down must be written before the one taking over (one current leader
     # per group is a unique index, checked row by row).
     fields = [*MEMBER_FIELDS, "updated_by", "updated_at", "search_key", "name_key",
-              "phone_digits"]  # fmt: skip
+              "phone_digits", "source_id"]  # fmt: skip
     leads = [m.role == Member.Role.LEADER and m.left_on is None for m in changed]
     leading = [m for m, lead in zip(changed, leads, strict=True) if lead]
     others = [m for m, lead in zip(changed, leads, strict=True) if not lead]

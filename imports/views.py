@@ -125,6 +125,7 @@ def _preview(request, run: ImportRun) -> dict:
                 "messages": messages,
                 "warnings": result.get("w", []),
                 "changes": result.get("c", []),
+                "source": result.get("src", ""),
             }
         )
     counts = {

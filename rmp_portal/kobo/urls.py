@@ -1,3 +1,9 @@
+from django.urls import path
+
+from rmp_portal.kobo import views
+
 app_name = "kobo"
 
-urlpatterns = []
+urlpatterns = [
+    path("hook/<slug:slug>/", views.hook, name="hook"),
+]
