@@ -25,7 +25,7 @@ class KoboForm(models.Model):
         _("webhook name"),
         max_length=60,
         unique=True,
-        help_text=_("Part of the webhook's address: /kobo/hook/<name>/."),
+        help_text=_("Part of the webhook's address: /kobo/hook/[name]/."),
     )
     server_url = models.URLField(
         _("server"),
@@ -38,7 +38,7 @@ class KoboForm(models.Model):
     asset_uid = models.CharField(
         _("asset uid"),
         max_length=64,
-        help_text=_("The form's id in its address on Kobo: …/#/forms/<asset uid>/summary."),
+        help_text=_("The form's id in its address on Kobo: …/#/forms/[asset uid]/summary."),
     )
     api_token = models.CharField(
         _("API token"),

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 (
                     "slug",
                     models.SlugField(
-                        help_text="Part of the webhook's address: /kobo/hook/<name>/.",
+                        help_text="Part of the webhook's address: /kobo/hook/[name]/.",
                         max_length=60,
                         unique=True,
                         verbose_name="webhook name",
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 (
                     "asset_uid",
                     models.CharField(
-                        help_text="The form's id in its address on Kobo: …/#/forms/<asset uid>/summary.",
+                        help_text="The form's id in its address on Kobo: …/#/forms/[asset uid]/summary.",
                         max_length=64,
                         verbose_name="asset uid",
                     ),
