@@ -1,3 +1,46 @@
+"""/api/: version 1 of the read-only API, its OpenAPI schema and its documentation pages
+(Swagger UI and Redoc from drf-spectacular-sidecar's vendored files, no inline script: the
+portal's CSP allows scripts from 'self' only)."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import (
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import SimpleRouter
+
+from rmp_portal.api import views
+
 app_name = "api"
 
-urlpatterns = []
+router = SimpleRouter()
+router.register("districts", views.DistrictViewSet, basename="district")
+router.register("groups", views.GroupViewSet, basename="group")
+router.register("members", views.MemberViewSet, basename="member")
+router.register("cooperatives", views.CooperativeViewSet, basename="cooperative")
+router.register("initiatives", views.InitiativeViewSet, basename="initiative")
+router.register("support", views.SupportViewSet, basename="support")
+
+v1 = [
+    *router.urls,
+    path("tombstones/", views.TombstoneList.as_view(), name="tombstones"),
+    path("figures/", views.FiguresView.as_view(), name="figures"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
+    re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
+]

@@ -219,20 +219,51 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # The REST API (rmp_portal/api, docs/api.md). ------------------------------------------------
+# Read-only, JSON, authenticated by an API key (each acting as its staff user) or the session
+# (the browsable API); every resource requires a role (rmp_portal.api.permissions). Errors are
+# JSON in the request's language (rmp_portal.api.exceptions); paging is a cursor over
+# (updated_at, id). Throttling counts requests per key (or per signed-in user) in the cache:
+# with several workers the cache must be shared (Redis), or each worker counts on its own.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1000/hour")
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 1000
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rmp_portal.api.authentication.ApiKeyAuthentication",
+        "rmp_portal.api.authentication.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rmp_portal.api.permissions.HasRole"],
+    "DEFAULT_THROTTLE_CLASSES": ["rmp_portal.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rmp_portal.api.pagination.UpdatedCursorPagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "EXCEPTION_HANDLER": "rmp_portal.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RMP Portal API",
+    "DESCRIPTION": "Read-only API of the RMP Portal, version 1 (docs/api.md).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its pages, like the API, for a signed-in user (or key) with a role.
+    "SERVE_PERMISSIONS": ["rmp_portal.api.permissions.HasRole"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 # End of the REST API's settings. ------------------------------------------------------------
 
-# DHIS2 (rmp_portal/dhis2, docs/api.md): where the dataValueSets go. Empty: files only. -------
+# DHIS2 (rmp_portal/dhis2, docs/dhis2.md): where the dataValueSets go. Empty: files only. -----
 DHIS2_URL = env.str("DHIS2_URL", default="")
 DHIS2_USERNAME = env.str("DHIS2_USERNAME", default="")
 DHIS2_PASSWORD = env.str("DHIS2_PASSWORD", default="")

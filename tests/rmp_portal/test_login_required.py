@@ -1,5 +1,6 @@
 """Every page but sign-in, the health check, the language switch and static files requires
-login: walk every URL pattern of the project and ask for it anonymously."""
+login: walk every URL pattern of the project and ask for it anonymously. The REST API answers
+401 instead of a redirect."""
 
 import re
 
@@ -13,6 +14,7 @@ PUBLIC = {
     "/accounts/login/",
     "/i18n/setlang/",
     "/admin/login/",  # Django admin's own sign-in form
+    "/kobo/hook/1/",  # KoboToolbox's webhook: checked by its shared secret (tests/kobo)
 }
 
 
@@ -48,6 +50,13 @@ def test_an_anonymous_request_is_sent_to_sign_in(client, url):
         assert response.status_code in (200, 302, 405)
         if response.status_code == 302:
             assert "login" not in response["Location"] or url.startswith("/admin/")
+        return
+    if url.startswith("/api/"):
+        # The REST API never redirects to the sign-in page: 401, JSON (its documentation
+        # pages are HTML: a plain 401).
+        assert response.status_code == 401, url
+        if not url.startswith(("/api/docs/", "/api/redoc/")):
+            assert response.json()["code"] == "not_authenticated", url
         return
     if url.startswith("/admin/"):
         # Admin pages go to the portal's or Django admin's own sign-in page.
