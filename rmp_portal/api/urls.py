@@ -1,12 +1,10 @@
 """/api/: version 1 of the read-only API, its OpenAPI schema and its documentation pages
-(Swagger UI and Redoc from drf-spectacular-sidecar's vendored files, no inline script: the
-portal's CSP allows scripts from 'self' only)."""
+(Swagger UI from drf-spectacular-sidecar's vendored files, no inline script: the portal's CSP
+allows scripts from 'self' only. Redoc is not offered: it injects inline styles, which the CSP
+blocks, and shows only an error)."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import (
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from rmp_portal.api import views
@@ -36,11 +34,6 @@ urlpatterns = [
             url_name="api:schema", template_name="api/swagger_ui.html"
         ),
         name="docs",
-    ),
-    path(
-        "redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
-        name="redoc",
     ),
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
 ]

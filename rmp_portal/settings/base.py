@@ -257,7 +257,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rmp_portal.api.permissions.HasRole"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "COMPONENT_SPLIT_REQUEST": True,
 }
