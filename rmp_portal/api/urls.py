@@ -5,13 +5,14 @@ blocks, and shows only an error)."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularSwaggerSplitView
-from rest_framework.routers import SimpleRouter
+from rest_framework.routers import DefaultRouter
 
 from rmp_portal.api import views
 
 app_name = "api"
 
-router = SimpleRouter()
+router = DefaultRouter()
+router.include_format_suffixes = False  # one URL per resource: JSON (or ?format=api)
 router.register("districts", views.DistrictViewSet, basename="district")
 router.register("groups", views.GroupViewSet, basename="group")
 router.register("members", views.MemberViewSet, basename="member")

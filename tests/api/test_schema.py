@@ -44,3 +44,10 @@ def test_the_swagger_script_is_served_separately(officer):
     response = client.get("/api/docs/?script=")
     assert response["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in response.content.decode()
+
+
+def test_the_version_root_lists_the_resources(officer, api_for):
+    response = api_for(officer).get("/api/v1/")
+    assert response.status_code == 200
+    assert set(response.json()) >= {"groups", "members", "cooperatives", "districts"}
+    assert Client().get("/api/v1/").status_code == 401
