@@ -121,6 +121,23 @@ def _file_name(form: KoboForm) -> str:
     return f"KoboToolbox: {form.name}"
 
 
+def _check(form: KoboForm, headers, rows, ids, *, into: ImportRun | None = None):
+    """The rows checked in the import pipeline as the form's user: a new run, or more rows in
+    `into`. Returns (run or None, skipped); a refused file is a KoboError."""
+    try:
+        return imports.import_rows(
+            user=form.user,
+            kind=form.kind,
+            headers=headers,
+            rows=rows,
+            source_ids=ids,
+            file_name=_file_name(form),
+            into=into,
+        )
+    except ImportFileError as error:
+        raise client.KoboError(str(error.message)) from None
+
+
 def kobo_pull(*, form: KoboForm) -> Intake:
     """Read every submission of the form from Kobo and check the new ones in a new run.
     Raises client.KoboError when Kobo cannot be read or the mapping is unusable."""
@@ -136,17 +153,7 @@ def kobo_pull(*, form: KoboForm) -> Intake:
         # One intake of a form at a time (pulls and webhook calls): two would not see each
         # other's waiting rows.
         form = KoboForm.objects.select_for_update().get(pk=form.pk)
-        try:
-            run, skipped = imports.import_rows(
-                user=form.user,
-                kind=form.kind,
-                headers=headers,
-                rows=rows,
-                source_ids=ids,
-                file_name=_file_name(form),
-            )
-        except ImportFileError as error:
-            raise client.KoboError(str(error.message)) from None
+        run, skipped = _check(form, headers, rows, ids)
         if run is not None:
             KoboRun.objects.create(form=form, run=run, via=KoboRun.Via.PULL)
     return Intake(
@@ -183,18 +190,7 @@ def kobo_receive(*, form: KoboForm, submission) -> Intake:
             .defer("run__rows", "run__results")
         )
         into = next((k.run for k in waiting if k.run.headers == headers), None)
-        try:
-            run, skipped = imports.import_rows(
-                user=form.user,
-                kind=form.kind,
-                headers=headers,
-                rows=rows,
-                source_ids=ids,
-                file_name=_file_name(form),
-                into=into,
-            )
-        except ImportFileError as error:
-            raise client.KoboError(str(error.message)) from None
+        run, skipped = _check(form, headers, rows, ids, into=into)
         if run is not None and into is None:
             KoboRun.objects.create(form=form, run=run, via=KoboRun.Via.WEBHOOK)
     return Intake(run=run if not skipped else None, received=1, skipped=skipped)
