@@ -273,6 +273,19 @@ DHIS2_TIMEOUT = env.int("DHIS2_TIMEOUT", default=30)
 KOBO_TIMEOUT = env.int("KOBO_TIMEOUT", default=30)
 # End of KoboToolbox's settings. ---------------------------------------------------------------
 
+# The cache: the dashboards' figures and the API's throttle counts. The default is each
+# process's own memory, enough for one server process; with several gunicorn workers or
+# servers, REDIS_URL (redis://host:6379/0) makes it one shared Redis (Django's RedisCache),
+# so the API's per-key limit counts every worker's requests together.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
