@@ -262,6 +262,9 @@ def import_rows(
             raise ImportRefused(_("This import was already confirmed or discarded."))
         if run.headers != headers or run.kind != kind:
             raise ValueError("rows added to a run must have its kind and headings")
+        if len(run.source_ids) != len(run.rows):
+            # A file's run has no ids: the new ids would line up with its first rows.
+            raise ValueError("rows with source ids are added only to a run of such rows")
     else:
         run = ImportRun(user=user, kind=kind, file_name=file_name[:255], headers=headers)
     if len(run.rows) + len(fresh_rows) > MAX_ROWS:

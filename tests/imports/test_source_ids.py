@@ -159,3 +159,15 @@ def test_a_file_import_carries_no_source_id(officer, group):
     assert (run.source_ids, run.skipped_count, "src" in run.results[0]) == ([], 0, False)
     services.import_commit(run=run, user=officer)
     assert Member.objects.get().source_id is None
+
+
+def test_rows_with_ids_are_never_added_to_a_files_run(officer, group):
+    text = (
+        "Group;Surname;Given name;Sex;Birth year;Joined\r\n"
+        "SU-0001;Karimova;Zebo;F;1980;01.03.2014\r\n"
+    )
+    run = services.import_preview(user=officer, kind="members", upload=upload("m.csv", text))
+    with pytest.raises(ValueError, match="only to a run of such rows"):
+        pending(officer, [("Nazarova", "uuid-2")], into=run)
+    run.refresh_from_db()
+    assert (len(run.rows), run.source_ids) == (1, [])
