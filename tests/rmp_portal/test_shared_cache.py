@@ -15,7 +15,7 @@ ROOT = Path(settings.BASE_DIR)
 PROBE = (
     "import sys; from django.core.cache import cache, caches; "
     "cache.set(sys.argv[1], sys.argv[2]) if len(sys.argv) > 2 else None; "
-    "print(type(caches[\"default\"]).__name__, cache.get(sys.argv[1]))"
+    'print(type(caches["default"]).__name__, cache.get(sys.argv[1]))'
 )
 
 
